@@ -1,0 +1,26 @@
+import yargs from 'yargs';
+import { generateCommand } from './generateCommand.js';
+import { TOOL_VERSION } from '../util/version.js';
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 failure or stale output, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName('instant-codegen')
+    .usage('$0 <command> [options]')
+    .command(generateCommand((code) => (exitCode = code)))
+    .demandCommand(1, 'Name a command, e.g. `instant-codegen generate`.')
+    .strict()
+    .version(TOOL_VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      console.error(`instant-codegen: ${message}\nRun \`instant-codegen --help\` for usage.`);
+      exitCode = 2;
+    });
+  await parser.parseAsync();
+  return exitCode;
+}

@@ -1,0 +1,31 @@
+import type { EntityIR, SchemaIR } from '../ir/types.js';
+import { fileStem, pascalCase, uniqueNames } from './names.js';
+
+/** Names the emitters agree on: type prefixes and file stems, unique and stable for a given schema. */
+export interface EmitContext {
+  ir: SchemaIR;
+  entity(name: string): EntityIR;
+  /** `goals` → `Goals`: prefix of every generated type of that entity. */
+  typeName(entity: string): string;
+  /** `goals` → `goals`: file name (without `.ts`) under `entities/`. */
+  fileName(entity: string): string;
+  /** Names of user types (from type arguments) available in `user-types.ts`. */
+  userTypeNames: string[];
+}
+
+/** Type names the index itself declares; entity prefixes must not produce them. */
+const INDEX_TYPES = ['Query', 'QueryRows', 'QueryChecks', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User'];
+
+export function createEmitContext(ir: SchemaIR, userTypeNames: string[]): EmitContext {
+  const names = ir.entities.map((e) => e.name);
+  const typeNames = uniqueNames(names, pascalCase, [...INDEX_TYPES, ...userTypeNames]);
+  const fileNames = uniqueNames(names, fileStem, ['index', 'runtime', 'user-types', 'schema']);
+  const byName = new Map(ir.entities.map((e) => [e.name, e]));
+  return {
+    ir,
+    entity: (name) => byName.get(name)!,
+    typeName: (name) => typeNames.get(name)!,
+    fileName: (name) => fileNames.get(name)!,
+    userTypeNames,
+  };
+}

@@ -1,0 +1,145 @@
+import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
+import { attrDoc, inputType, isPresent, resultType, whereType, zodType } from './attrTypes.js';
+import type { EmitContext } from './context.js';
+import { docText, propertyKey } from './names.js';
+
+/** `entities/<entity>.ts`: the explicit types, validators and API of one entity. */
+export function entityModule(ctx: EmitContext, entity: EntityIR): string {
+  const T = ctx.typeName(entity.name);
+  const parts = [
+    imports(ctx, entity),
+    rowTypes(ctx, entity, T),
+    writeTypes(ctx, entity, T),
+    queryTypes(ctx, entity, T),
+    apiTypes(entity, T),
+    runtimeDef(entity, T),
+  ];
+  return parts.join('\n');
+}
+
+const doc = (text: string) => `/** ${docText(text)} */\n`;
+
+function imports(ctx: EmitContext, entity: EntityIR): string {
+  const lines = [`import * as z from 'zod/mini';`, `import * as rt from '../runtime/index.js';`];
+  const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
+  for (const target of targets) {
+    const T = ctx.typeName(target);
+    const names = ['Filter', 'Lookup', 'Subquery', 'Check', 'Row'].map((s) => `${T}${s}`);
+    lines.push(`import type { ${names.join(', ')} } from './${ctx.fileName(target)}.js';`);
+  }
+  const used = usedUserTypes(ctx, entity);
+  if (used.length) lines.push(`import type { ${used.join(', ')} } from '../user-types.js';`);
+  return lines.join('\n') + '\n';
+}
+
+function usedUserTypes(ctx: EmitContext, entity: EntityIR): string[] {
+  const text = [entity.asType ?? '', ...entity.attrs.map((a) => a.tsType ?? '')].join(' ');
+  return ctx.userTypeNames.filter((name) => new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`, 'u').test(text));
+}
+
+function linkDoc(entity: EntityIR, link: LinkEndIR): string {
+  const facts = [
+    `has ${link.has} \`${link.target}\``,
+    `other side: \`${link.target}.${link.targetLabel}\` (has ${link.targetHas})`,
+    link.required && 'required',
+    link.onDelete && `onDelete: cascade (deleting the ${link.target} deletes this ${entity.name})`,
+    `link \`${link.linkName}\` (${link.direction})`,
+  ].filter(Boolean);
+  return facts.join(' · ');
+}
+
+function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
+  const fields = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a)}${isPresent(a) ? '' : ' | null'};`);
+  const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
+  const base = `${doc(`A \`${entity.name}\` entity as queries return it.${declared}`)}`;
+  const attrs = `{\n${doc('The entity id (a UUID).')}id: string;\n${fields.join('\n')}\n}`;
+  const entityType = entity.asType
+    ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & (${entity.asType}) & { id: string };\ntype ${T}AsTypeKeys = (${entity.asType}) extends infer A ? (A extends unknown ? keyof A : never) : never;`
+    : `${base}export interface ${T}Entity ${attrs}`;
+  const linkRows = entity.links.map((l) => {
+    const row = `${ctx.typeName(l.target)}Row<Q>`;
+    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}: ${l.has === 'many' ? `${row}[]` : `${row} | null`};`;
+  });
+  return [
+    entityType,
+    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = rt.Picked<${T}Entity, Q> & { -readonly [K in keyof Q as K extends keyof ${T}LinkRows<unknown> ? K : never]-?: ${T}LinkRows<Q[K]>[K & keyof ${T}LinkRows<unknown>] };`,
+    `export interface ${T}LinkRows<Q> {\n${linkRows.join('\n')}\n}`,
+  ].join('\n') + '\n';
+}
+
+function writeTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
+  const create = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${inputType(a)}${a.required ? '' : ' | null'};`);
+  const update = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${inputType(a)}${a.required ? '' : ' | null'};`);
+  const links = entity.links.map((l) => {
+    const lookup = `${ctx.typeName(l.target)}Lookup`;
+    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${l.has === 'many' ? `rt.ManyRefs<${lookup}>` : `rt.OneRef<${lookup}>`};`;
+  });
+  const lookups = [
+    ...entity.attrs.filter((a) => a.unique).map((a) => `{ readonly ${propertyKey(a.name)}: ${inputType(a)} }`),
+    ...entity.links.filter((l) => l.has === 'one' && l.targetHas === 'one').map((l) => `{ readonly ${propertyKey(`${l.label}.id`)}: string }`),
+  ];
+  return [
+    `${doc(`Attributes for \`create\`: required attributes are required.`)}export interface ${T}Create {\n${create.join('\n')}\n}`,
+    `${doc(`Attributes for \`update\` and \`merge\`.`)}export interface ${T}Update {\n${update.join('\n')}\n}`,
+    `${doc(`Targets for \`link\` and \`unlink\`: ids, or lookups by a unique attribute.`)}export interface ${T}Links {\n${links.join('\n')}\n}`,
+    `${doc(`A lookup by a unique attribute of \`${entity.name}\`, usable wherever an id is.`)}export type ${T}Lookup = ${lookups.join(' | ') || 'never'};`,
+    `export type ${T}Chain = rt.EntityChain<${T}Create, ${T}Update, ${T}Links>;`,
+  ].join('\n') + '\n';
+}
+
+function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
+  const filter = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${whereType(a)};`);
+  const paths = entity.links.flatMap((l) => linkWhereKeys(ctx, l));
+  const orderKeys = ['serverCreatedAt', ...entity.attrs.filter((a) => a.indexed && a.valueType !== 'json').map((a) => a.name)];
+  const fields = entity.attrs.map((a) => JSON.stringify(a.name));
+  const subqueries = entity.links.map((l) => `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${ctx.typeName(l.target)}Subquery;`);
+  const checks = entity.links.map((l) => `${propertyKey(l.label)}: ${ctx.typeName(l.target)}Check<Q>;`);
+  return [
+    `${doc(`Conditions on the attributes of \`${entity.name}\`.`)}export interface ${T}Filter {\n${doc('The entity id.')}id?: rt.IdCondition;\n${filter.join('\n')}\n}`,
+    `${doc(`A \`where\` clause on \`${entity.name}\`: attributes, links, and paths through links.`)}export interface ${T}Where extends ${T}Filter {\n${paths.join('\n')}\nor?: readonly ${T}Where[];\nand?: readonly ${T}Where[];\n}`,
+    `${doc('`order` takes one key: an indexed attribute or `serverCreatedAt`.')}export type ${T}Order = ${orderKeys.map((k) => `{ ${propertyKey(k)}: rt.SortDirection }`).join(' | ')};`,
+    `export type ${T}Field = ${fields.join(' | ') || 'never'};`,
+    `export interface ${T}Options extends rt.TopLevelOptions<${T}Where, ${T}Order, ${T}Field> {}`,
+    `export interface ${T}NestedOptions extends rt.NestedOptions<${T}Where, ${T}Order, ${T}Field> {}`,
+    `${doc(`A nested query on \`${entity.name}\`.`)}export interface ${T}Subquery {\n$?: ${T}NestedOptions;\n${subqueries.join('\n')}\n}`,
+    `${doc(`A top-level query on \`${entity.name}\`.`)}export interface ${T}Query extends ${T}Subquery {\n$?: ${T}Options;\n}`,
+    `${doc('Rejects keys that are not options or links of this entity.')}export type ${T}Check<Q, O = ${T}NestedOptions> = { [K in keyof Q]: K extends keyof ${T}Checks<unknown, O> ? ${T}Checks<Q[K], O>[K] : never };`,
+    `export interface ${T}Checks<Q, O> {\n$: rt.OptionsCheck<Q, O, ${T}Where>;\n${checks.join('\n')}\n}`,
+  ].join('\n') + '\n';
+}
+
+/** `todos`, `todos.id`, `todos.<attr>` for each attribute of the target, and deeper paths by pattern. */
+function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
+  const target = ctx.entity(link.target);
+  const F = `${ctx.typeName(link.target)}Filter`;
+  return [
+    `${doc(`Has a linked \`${link.target}\` with this id (or none, with $isNull).`)}${propertyKey(link.label)}?: rt.LinkCondition;`,
+    `${propertyKey(`${link.label}.id`)}?: rt.IdCondition;`,
+    ...target.attrs.map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${JSON.stringify(a.name)}];`),
+    `[path: \`${link.label.replace(/[`\\$]/g, '\\$&')}.\${string}.\${string}\`]: rt.DeepCondition;`,
+  ];
+}
+
+function apiTypes(entity: EntityIR, T: string): string {
+  return `${doc(`Queries and transactions on \`${entity.name}\`.`)}export interface ${T}Api {
+${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query<const Q extends ${T}Query | undefined = undefined>(query?: Q & ${T}Check<Q, ${T}Options>, opts?: rt.QueryOptions): Promise<${T}Row<Q>[]>;
+${doc(`The \`${entity.name}\` with this id, or null.`)}get<const Q extends ${T}Subquery | undefined = undefined>(id: string, query?: Q & ${T}Check<Q>, opts?: rt.QueryOptions): Promise<${T}Row<Q> | null>;
+${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
+}
+`;
+}
+
+function runtimeDef(entity: EntityIR, T: string): string {
+  const fields = entity.attrs.map((a) => `${propertyKey(a.name)}: ${isPresent(a) ? zodType(a) : `z.optional(${zodType(a)})`},`);
+  const attrs = entity.attrs.map((a) => `${propertyKey(a.name)}: '${a.valueType}',`);
+  const links = entity.links.map((l) => `${propertyKey(l.label)}: ${JSON.stringify(l.has === 'many' ? `${l.target}[]` : l.target)},`);
+  return `${doc(`Validates \`create\` attributes of \`${entity.name}\` (zod).`)}export const ${T}CreateSchema = z.strictObject({\n${fields.join('\n')}\n});
+${doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`)}export const ${T}UpdateSchema = z.partial(${T}CreateSchema);
+export const ${T}Def: rt.EntityDef = {
+name: ${JSON.stringify(entity.name)},
+attrs: {\n${attrs.join('\n')}\n},
+links: {\n${links.join('\n')}\n},
+validators: { create: ${T}CreateSchema, update: ${T}UpdateSchema },
+};
+`;
+}

@@ -1,0 +1,81 @@
+import type { RequestOptions, Transport } from './transport.js';
+
+/** An app user (`$users`), as the auth endpoints return it. */
+export interface User {
+  id: string;
+  email?: string | null;
+  app_id?: string;
+  created_at?: string;
+  isGuest?: boolean;
+  type?: 'user' | 'guest' | null;
+  imageURL?: string | null;
+  /** Present on responses that mint or verify a token. */
+  refresh_token?: string;
+  [attr: string]: unknown;
+}
+
+export type UserSelector = { email: string } | { id: string } | { refresh_token: string };
+
+/**
+ * Users and tokens (`db.auth`). Like `@instantdb/admin`, these calls run as admin even on an
+ * impersonating client.
+ */
+export class AuthApi {
+  constructor(private readonly transport: Transport) {}
+
+  /** Creates the user if needed and returns a refresh token for them. */
+  async createToken(who: string | { email: string } | { id: string }, opts?: RequestOptions): Promise<string> {
+    const body = typeof who === 'string' ? { email: who } : who;
+    const res = await this.post<{ user: User }>('/admin/refresh_tokens', body, opts);
+    return res.user.refresh_token as string;
+  }
+
+  /** The user a refresh token belongs to; rejects with `InstantAPIError` when the token is unknown. */
+  async verifyToken(token: string, opts?: RequestOptions): Promise<User> {
+    const body = { 'app-id': this.transport.config.appId, 'refresh-token': token };
+    const res = await this.transport.request<{ user: User }>({ method: 'POST', path: '/runtime/auth/verify_refresh_token', body, auth: 'none', ...opts });
+    return res.user;
+  }
+
+  /** The user, or null when there is none. */
+  async getUser(who: UserSelector, opts?: RequestOptions): Promise<User | null> {
+    const res = await this.transport.request<{ user: User | null }>({ method: 'GET', path: '/admin/users', params: who, auth: 'admin', ...opts });
+    return res.user;
+  }
+
+  /** Deletes the user (and what cascades from it); returns it, or null when there was none. */
+  async deleteUser(who: UserSelector, opts?: RequestOptions): Promise<User | null> {
+    const res = await this.transport.request<{ deleted: User | null }>({ method: 'DELETE', path: '/admin/users', params: who, auth: 'admin', ...opts });
+    return res.deleted;
+  }
+
+  /** Invalidates every token of a user (by email or id), or one refresh token. */
+  async signOut(who: string | UserSelector, opts?: RequestOptions): Promise<void> {
+    await this.post('/admin/sign_out', typeof who === 'string' ? { email: who } : who, opts);
+  }
+
+  /** A magic code for your own email flow; nothing is sent. */
+  async generateMagicCode(email: string, opts?: RequestOptions): Promise<{ code: string }> {
+    return this.post('/admin/magic_code', { email }, opts);
+  }
+
+  /** Sends Instant's magic-code email. */
+  async sendMagicCode(email: string, opts?: RequestOptions): Promise<{ code: string }> {
+    return this.post('/admin/send_magic_code', { email }, opts);
+  }
+
+  /** Signs in with a magic code: the user (created if new) with a refresh token. */
+  async verifyMagicCode(email: string, code: string, opts?: RequestOptions): Promise<User> {
+    return (await this.checkMagicCode(email, code, {}, opts)).user;
+  }
+
+  /** Like verifyMagicCode, and tells whether the user was created; `extraFields` set `$users` attributes of a new user. */
+  async checkMagicCode(email: string, code: string, options: { extraFields?: Record<string, unknown> } = {}, opts?: RequestOptions): Promise<{ user: User; created: boolean }> {
+    const body = options.extraFields ? { email, code, 'extra-fields': options.extraFields } : { email, code };
+    return this.post('/admin/verify_magic_code', body, opts);
+  }
+
+  private post<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T> {
+    return this.transport.request<T>({ method: 'POST', path, body, auth: 'admin', ...opts });
+  }
+}

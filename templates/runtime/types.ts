@@ -1,0 +1,85 @@
+// Small, non-recursive helper types shared by every generated entity module. Each is generic only
+// over a generated per-entity type, so the checker instantiates it once per entity and caches it.
+import type { Chunk, UpdateOptions } from './steps.js';
+import type { RequestOptions } from './transport.js';
+
+export type SortDirection = 'asc' | 'desc';
+/** A pagination cursor: the join row `[entityId, attrId, value, createdAtMs]` the server returns. */
+export type Cursor = readonly [string, string, unknown, number];
+/** Dates are written as ms timestamps, ISO strings or `Date` objects. */
+export type DateInput = string | number | Date;
+export type RuleParams = Readonly<Record<string, unknown>>;
+
+// `where` conditions: one operator per object, as the server reads one.
+export type Eq<T> = T | { $in: readonly T[] } | { in: readonly T[] } | { $not: T } | { $ne: T };
+export type IsNull = { $isNull: boolean };
+/** Comparisons: only on indexed, typed attributes. */
+export type Cmp<T> = { $gt: T } | { $gte: T } | { $lt: T } | { $lte: T };
+/** SQL LIKE patterns (`%`, `_`): only on indexed string attributes. */
+export type Like = { $like: string } | { $ilike: string };
+export type IdCondition = Eq<string>;
+export type LinkCondition = Eq<string> | IsNull;
+/** Paths deeper than one link are checked by the server, not by these types. */
+export type DeepCondition = Eq<string | number | boolean> | IsNull | Cmp<string | number | boolean> | Like;
+
+export interface TopLevelOptions<Where, Order, Field> {
+  where?: Where;
+  /** One key: an indexed attribute or `serverCreatedAt`. */
+  order?: Order;
+  limit?: number;
+  first?: number;
+  last?: number;
+  offset?: number;
+  before?: Cursor;
+  after?: Cursor;
+  beforeInclusive?: boolean;
+  afterInclusive?: boolean;
+  /** Only these attributes (and `id`) are returned. */
+  fields?: readonly Field[];
+}
+
+/** Nested links take no pagination: the server ignores or rejects it there. */
+export interface NestedOptions<Where, Order, Field> {
+  where?: Where;
+  order?: Order;
+  fields?: readonly Field[];
+}
+
+/** Narrows a row to the attributes picked by `$.fields`. */
+export type Picked<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } } ? Pick<Row, Extract<F | 'id', keyof Row>> : Row;
+
+/** Rejects keys a shape does not have (generic inference skips excess-property checks). */
+export type WhereCheck<W, Shape> = {
+  [K in keyof W]: K extends 'or' | 'and' ? { [I in keyof W[K]]: WhereCheck<W[K][I], Shape> } : K extends keyof Shape ? W[K] : never;
+};
+export type OptionsCheck<O, Shape, Where> = {
+  [K in keyof O]: K extends 'where' ? WhereCheck<O[K], Where> : K extends keyof Shape ? O[K] : never;
+};
+
+export type OneRef<Lookup> = string | Lookup;
+export type ManyRefs<Lookup> = OneRef<Lookup> | readonly OneRef<Lookup>[];
+
+/** The transaction chain of one entity: `db.goals.tx(id).update({...}).link({...})`. */
+export interface EntityChain<Create, Update, Links> extends Chunk {
+  /** Creates the entity; fails if it exists. Required attributes are required. */
+  create(attrs: Create): EntityChain<Create, Update, Links>;
+  /** Upserts by default; `{ upsert: false }` fails when the entity does not exist. */
+  update(attrs: Update, opts?: UpdateOptions): EntityChain<Create, Update, Links>;
+  /** Like update, but deep-merges JSON values (a nested `null` removes a key). */
+  merge(attrs: Update, opts?: UpdateOptions): EntityChain<Create, Update, Links>;
+  /** Deletes the entity, its links, and what cascades from it. */
+  delete(): EntityChain<Create, Update, Links>;
+  link(links: Links): EntityChain<Create, Update, Links>;
+  unlink(links: Links): EntityChain<Create, Update, Links>;
+  /** Values for this entity's permission rules (`ruleParams` in CEL). */
+  ruleParams(params: RuleParams): EntityChain<Create, Update, Links>;
+}
+
+export interface QueryOptions extends RequestOptions {
+  /** Values for the permission rules of an impersonated query (`$$ruleParams`). */
+  ruleParams?: RuleParams;
+}
+
+export interface TransactResult {
+  'tx-id': number;
+}
