@@ -2,6 +2,8 @@ import yargs from 'yargs';
 import { generateCommand } from './generateCommand.js';
 import { TOOL_VERSION } from '../util/version.js';
 
+class UsageError extends Error {}
+
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure or stale output, 2 usage error). */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -17,10 +19,14 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      console.error(`instant-codegen: ${message}\nRun \`instant-codegen --help\` for usage.`);
-      exitCode = 2;
+      throw error ?? new UsageError(message);
     });
-  await parser.parseAsync();
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`instant-codegen: ${error.message}\nRun \`instant-codegen --help\` for usage.`);
+    return 2;
+  }
   return exitCode;
 }

@@ -62,7 +62,7 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   });
   return [
     entityType,
-    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = rt.Picked<${T}Entity, Q> & { -readonly [K in keyof Q as K extends keyof ${T}LinkRows<unknown> ? K : never]-?: ${T}LinkRows<Q[K]>[K & keyof ${T}LinkRows<unknown>] };`,
+    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = [Extract<keyof Q, keyof ${T}LinkRows<unknown>>] extends [never] ? rt.Picked<${T}Entity, Q> : rt.Picked<${T}Entity, Q> & { -readonly [K in keyof Q as K extends keyof ${T}LinkRows<unknown> ? K : never]-?: ${T}LinkRows<Q[K]>[K & keyof ${T}LinkRows<unknown>] };`,
     `export interface ${T}LinkRows<Q> {\n${linkRows.join('\n')}\n}`,
   ].join('\n') + '\n';
 }
@@ -122,8 +122,8 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
 
 function apiTypes(entity: EntityIR, T: string): string {
   return `${doc(`Queries and transactions on \`${entity.name}\`.`)}export interface ${T}Api {
-${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query<const Q extends ${T}Query | undefined = undefined>(query?: Q & ${T}Check<Q, ${T}Options>, opts?: rt.QueryOptions): Promise<${T}Row<Q>[]>;
-${doc(`The \`${entity.name}\` with this id, or null.`)}get<const Q extends ${T}Subquery | undefined = undefined>(id: string, query?: Q & ${T}Check<Q>, opts?: rt.QueryOptions): Promise<${T}Row<Q> | null>;
+${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query<const Q extends ${T}Query | undefined = undefined>(query?: (Q & ${T}Check<Q, ${T}Options>) | undefined, opts?: rt.QueryOptions): Promise<${T}Row<Q>[]>;
+${doc(`The \`${entity.name}\` with this id, or null.`)}get<const Q extends ${T}Subquery | undefined = undefined>(id: string, query?: (Q & ${T}Check<Q>) | undefined, opts?: rt.QueryOptions): Promise<${T}Row<Q> | null>;
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;

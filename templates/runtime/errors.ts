@@ -30,9 +30,18 @@ export class InstantValidationError extends Error {
   }
 }
 
-/** Replaces every occurrence of a secret (Instant echoes the admin token in some hints). */
+/** Replaces every occurrence of a secret (Instant echoes the admin token in some hints), keeping the shape. */
 export function redact<T>(value: T, secret: string | undefined): T {
   if (!secret) return value;
   const masked = `${secret.slice(0, 4)}…(redacted)`;
-  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'string' ? v.split(secret).join(masked) : v)));
+  // A walk, not a JSON round trip: that would drop `type: undefined` from the body of a text error (§1.4).
+  const walk = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? v.split(secret).join(masked)
+      : Array.isArray(v)
+        ? v.map(walk)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([key, inner]) => [key, walk(inner)]))
+          : v;
+  return walk(value) as T;
 }

@@ -50,8 +50,10 @@ export type Picked<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } } ?
 
 /** Rejects keys a shape does not have (generic inference skips excess-property checks). */
 export type WhereCheck<W, Shape> = {
-  [K in keyof W]: K extends 'or' | 'and' ? { [I in keyof W[K]]: WhereCheck<W[K][I], Shape> } : K extends keyof Shape ? W[K] : never;
+  [K in keyof W]: K extends 'or' | 'and' ? EachWhereCheck<W[K], Shape> : K extends keyof Shape ? W[K] : never;
 };
+/** A naked type parameter keeps the mapping homomorphic, so tuples stay tuples. */
+type EachWhereCheck<A, Shape> = { [I in keyof A]: WhereCheck<A[I], Shape> };
 export type OptionsCheck<O, Shape, Where> = {
   [K in keyof O]: K extends 'where' ? WhereCheck<O[K], Where> : K extends keyof Shape ? O[K] : never;
 };

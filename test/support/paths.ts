@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURES = path.join(ROOT, 'fixtures');
+export const FIXTURE_NAMES = fs.readdirSync(FIXTURES).filter((n) => fs.existsSync(path.join(FIXTURES, n, 'instant.schema.ts'))).sort();
+export const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+export function fixtureSchema(name: string): string {
+  return path.join(FIXTURES, name, 'instant.schema.ts');
+}
+
+/** A fresh folder under .tmp/ (inside the repo, so generated code resolves zod from node_modules). */
+export function scratchDir(label: string): string {
+  const base = path.join(ROOT, '.tmp');
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, `${label}-`));
+}

@@ -1,0 +1,132 @@
+// Type-level contract of a generated client, checked by `tsc` (typescript 5.9) in test/typecheck.test.ts.
+// Every `@ts-expect-error` must be needed: an unused one fails the check.
+import { expectTypeOf } from 'vitest';
+import { createClient, id, type GoalsEntity, type TodosEntity, type $UsersEntity } from './generated/todo/index.js';
+
+const db = createClient({ appId: 'app', adminToken: 'token' });
+const goalId = id();
+
+async function queries() {
+  // Results are exact: all attributes, optional ones as `?: T | null`.
+  const goals = await db.goals.query();
+  expectTypeOf(goals).toEqualTypeOf<GoalsEntity[]>();
+  expectTypeOf(goals[0].title).toEqualTypeOf<string>();
+  expectTypeOf(goals[0].description).toEqualTypeOf<string | null | undefined>();
+  expectTypeOf(goals[0].metrics).toEqualTypeOf<{ target: number; current: number; unit?: string } | null | undefined>();
+  expectTypeOf(goals[0].dueDate).toEqualTypeOf<string | number | null | undefined>();
+
+  // `fields` narrows; links appear only when asked for; has-one is an object or null, has-many an array.
+  const picked = await db.goals.query({ $: { fields: ['title'] }, owner: {}, todos: { $: { fields: ['done'] } } });
+  expectTypeOf<keyof (typeof picked)[0]>().toEqualTypeOf<'id' | 'title' | 'owner' | 'todos'>();
+  expectTypeOf(picked[0].title).toEqualTypeOf<string>();
+  expectTypeOf(picked[0].owner).toEqualTypeOf<$UsersEntity | null>();
+  expectTypeOf(picked[0].todos[0]).toEqualTypeOf<Pick<TodosEntity, 'id' | 'done'>>();
+  // @ts-expect-error `done` was not picked
+  picked[0].done;
+  // @ts-expect-error links not asked for are absent
+  goals[0].todos;
+
+  // Nested links carry their own where/fields/order.
+  const nested = await db.todos.query({ goal: { owner: { $: { where: { email: { $like: '%@x.com' } } } } } });
+  expectTypeOf(nested[0].goal!.owner).toEqualTypeOf<$UsersEntity | null>();
+  expectTypeOf<keyof NonNullable<(typeof nested)[0]['goal']>>().toEqualTypeOf<keyof GoalsEntity | 'owner'>();
+  expectTypeOf(nested[0].goal).toMatchTypeOf<GoalsEntity | null>();
+
+  // get(id) is one row or null.
+  const one = await db.goals.get(goalId, { todos: {} });
+  expectTypeOf(one!.todos).toEqualTypeOf<TodosEntity[]>();
+  expectTypeOf<keyof NonNullable<typeof one>>().toEqualTypeOf<keyof GoalsEntity | 'todos'>();
+  // @ts-expect-error may be null
+  one.title;
+
+  // Several entities in one request.
+  const both = await db.query({ goals: { $: { limit: 2 } }, $users: {} });
+  expectTypeOf<keyof typeof both>().toEqualTypeOf<'goals' | '$users'>();
+  expectTypeOf(both.goals).toEqualTypeOf<GoalsEntity[]>();
+  expectTypeOf(both.$users).toEqualTypeOf<$UsersEntity[]>();
+  expectTypeOf(await db.asUser({ guest: true }).todos.query()).toEqualTypeOf<TodosEntity[]>();
+
+  // Operators follow the attribute: indexed typed attributes compare and order; strings match patterns.
+  await db.goals.query({
+    $: {
+      where: { priority: { $gt: 2 }, title: { $ilike: '%fit%' }, dueDate: { $isNull: true }, 'todos.title': 'run', owner: goalId },
+      order: { priority: 'desc' },
+      limit: 10,
+      offset: 5,
+    },
+  });
+  await db.goals.query({ $: { where: { or: [{ done: true }, { 'owner.email': 'a@b.c' }], and: [{ 'todos.goal.title': 'deep path' }] } } });
+  await db.goals.query({ $: { order: { serverCreatedAt: 'asc' }, first: 1, after: ['a', 'b', 1, 2] } });
+
+  // @ts-expect-error unknown attribute in where
+  await db.goals.query({ $: { where: { titel: 'x' } } });
+  // @ts-expect-error unknown attribute next to a known one
+  await db.goals.query({ $: { where: { title: 'x', titel: 'x' } } });
+  // @ts-expect-error wrong value type
+  await db.goals.query({ $: { where: { priority: 'high' } } });
+  // @ts-expect-error $ilike needs an indexed attribute (description is not)
+  await db.goals.query({ $: { where: { description: { $ilike: '%a%' } } } });
+  // @ts-expect-error comparisons need an indexed attribute
+  await db.todos.query({ $: { where: { position: { $gt: 1 } } } });
+  // @ts-expect-error $isNull only on optional attributes
+  await db.goals.query({ $: { where: { title: { $isNull: true } } } });
+  // @ts-expect-error order only on indexed attributes
+  await db.goals.query({ $: { order: { description: 'asc' } } });
+  // @ts-expect-error unknown link
+  await db.goals.query({ todoz: {} });
+  // @ts-expect-error unknown attribute through a link path
+  await db.goals.query({ $: { where: { 'todos.titel': 'x' } } });
+  // @ts-expect-error pagination is top-level only
+  await db.goals.query({ todos: { $: { limit: 3 } } });
+  // @ts-expect-error fields must be attributes
+  await db.goals.query({ $: { fields: ['nope'] } });
+  // @ts-expect-error unknown entity
+  await db.query({ goalz: {} });
+  // @ts-expect-error unknown option
+  await db.goals.query({ $: { limt: 3 } });
+}
+
+function transactions() {
+  const todoId = id();
+  db.transact([
+    db.goals.tx(goalId).create({ title: 'Get fit', priority: 1, done: false }),
+    db.goals.tx(goalId).update({ dueDate: new Date(), description: null }, { upsert: false }),
+    db.goals.tx(goalId).merge({ metrics: { target: 10, current: 1 } }),
+    db.goals.tx(goalId).link({ todos: [todoId, { title: 'run' }], owner: { email: 'a@b.c' } }).unlink({ todos: todoId }),
+    db.todos.tx({ title: 'run' }).delete(),
+    db.$users.tx({ email: 'a@b.c' }).update({ imageURL: 'x' }),
+    db.goals.tx(goalId).ruleParams({ knownId: goalId }).update({ done: true }),
+  ]);
+  // @ts-expect-error required attribute missing on create
+  db.goals.tx(goalId).create({ title: 'x', priority: 1 });
+  // @ts-expect-error unknown attribute
+  db.goals.tx(goalId).update({ titel: 'x' });
+  // @ts-expect-error wrong value type
+  db.goals.tx(goalId).update({ priority: '1' });
+  // @ts-expect-error required attributes cannot be null
+  db.goals.tx(goalId).update({ title: null });
+  // @ts-expect-error has-one link takes one id, not an array
+  db.goals.tx(goalId).link({ owner: [goalId] });
+  // @ts-expect-error unknown link label
+  db.goals.tx(goalId).link({ assignees: goalId });
+  // @ts-expect-error lookups only on unique attributes (goals has none)
+  db.goals.tx({ title: 'x' });
+  // @ts-expect-error lookups only on unique attributes
+  db.todos.tx({ done: true });
+  // @ts-expect-error link-target lookups only on the target's unique attributes
+  db.goals.tx(goalId).link({ todos: { done: true } });
+}
+
+async function auth() {
+  const token: string = await db.auth.createToken('a@b.c');
+  const user = await db.auth.verifyToken(token);
+  expectTypeOf(user.id).toEqualTypeOf<string>();
+  expectTypeOf(await db.auth.getUser({ email: 'a@b.c' })).toEqualTypeOf<typeof user | null>();
+  await db.auth.signOut({ refresh_token: token });
+  const { code } = await db.auth.generateMagicCode('a@b.c');
+  await db.auth.verifyMagicCode('a@b.c', code);
+  // @ts-expect-error asUser takes email, token or guest
+  db.asUser({ id: 'x' });
+}
+
+export { queries, transactions, auth };
