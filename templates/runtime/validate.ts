@@ -37,7 +37,7 @@ export function checkValue(entity: string, action: string, schema: z.ZodMiniType
         case 'invalid_union':
           return `${attr}: ${describe(received)} is not a valid value in ${action} (expected ${expectedOfUnion(issue)}).`;
         default:
-          return `${attr}: invalid value (${issue.code}) in ${action}.`;
+          return `${attr}: expected ${issue.message}, got ${describe(received)} in ${action}.`;
       }
     }),
   );
