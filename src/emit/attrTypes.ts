@@ -36,18 +36,6 @@ export function whereType(attr: AttrIR): string {
   return parts.join(' | ');
 }
 
-/** A zod/mini expression for the write value. */
-export function zodType(attr: AttrIR): string {
-  const base = {
-    string: 'z.string()',
-    number: 'z.number()',
-    boolean: 'z.boolean()',
-    date: 'rt.dateValue',
-    json: 'z.unknown()',
-  }[attr.valueType];
-  return attr.required ? base : `z.nullable(${base})`;
-}
-
 /** Schema facts for editor hovers: how it was declared and what that means. */
 export function attrDoc(attr: AttrIR): string {
   const dsl = `i.${attr.dsl}${attr.tsType ? `<${attr.tsType}>` : ''}()`;

@@ -1,5 +1,5 @@
 import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
-import { attrDoc, inputType, isPresent, resultType, whereType, zodType } from './attrTypes.js';
+import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
 import { docText, propertyKey } from './names.js';
 
@@ -20,7 +20,7 @@ export function entityModule(ctx: EmitContext, entity: EntityIR): string {
 const doc = (text: string) => `/** ${docText(text)} */\n`;
 
 function imports(ctx: EmitContext, entity: EntityIR): string {
-  const lines = [`import * as z from 'zod/mini';`, `import * as rt from '../runtime/index.js';`];
+  const lines = [`import * as rt from '../runtime/index.js';`];
   const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
   for (const target of targets) {
     const T = ctx.typeName(target);
@@ -129,17 +129,16 @@ ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a uniqu
 `;
 }
 
+/** The spec tables are `as const`: attribute names such as `toString` would otherwise lose their literal types. */
 function runtimeDef(entity: EntityIR, T: string): string {
-  const fields = entity.attrs.map((a) => `${propertyKey(a.name)}: ${isPresent(a) ? zodType(a) : `z.optional(${zodType(a)})`},`);
-  const attrs = entity.attrs.map((a) => `${propertyKey(a.name)}: '${a.valueType}',`);
+  const attrs = entity.attrs.map((a) => `${propertyKey(a.name)}: '${a.valueType}${a.required ? '' : a.clientRequired ? '*' : '?'}',`);
   const links = entity.links.map((l) => `${propertyKey(l.label)}: ${JSON.stringify(l.has === 'many' ? `${l.target}[]` : l.target)},`);
-  return `${doc(`Validates \`create\` attributes of \`${entity.name}\` (zod).`)}export const ${T}CreateSchema = z.strictObject({\n${fields.join('\n')}\n});
-${doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`)}export const ${T}UpdateSchema = z.partial(${T}CreateSchema);
-export const ${T}Def: rt.EntityDef = {
+  return `export const ${T}Def = rt.defineEntity<${T}Create, ${T}Update>({
 name: ${JSON.stringify(entity.name)},
-attrs: {\n${attrs.join('\n')}\n},
+attrs: {\n${attrs.join('\n')}\n} as const,
 links: {\n${links.join('\n')}\n},
-validators: { create: ${T}CreateSchema, update: ${T}UpdateSchema },
-};
+});
+${doc(`Validates \`create\` attributes of \`${entity.name}\` (zod): unknown attributes, value types, required attributes.`)}export const ${T}CreateSchema = ${T}Def.validators.create;
+${doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`)}export const ${T}UpdateSchema = ${T}Def.validators.update;
 `;
 }

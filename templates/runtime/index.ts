@@ -2,10 +2,9 @@
 // It depends on nothing but `zod` and the global `fetch`.
 export { AuthApi, type User, type UserSelector } from './auth.js';
 export { createClientCore, exposeEntities, type ClientCore, type EntityApi } from './client.js';
-export { hasAttr, linkTargetOf, type EntityDef, type ValueType } from './entity.js';
+export { defineEntity, hasAttr, linkTargetOf, type AttrSpec, type EntityDef, type EntitySpec, type ValueType } from './entity.js';
 export { InstantAPIError, InstantValidationError } from './errors.js';
 export { id, linkTarget, type Chunk, type EntityRef, type Lookup, type Step, type UpdateOptions } from './steps.js';
 export { DEFAULT_API_URI, type ClientConfig, type Impersonation, type RequestOptions } from './transport.js';
 export type * from './types.js';
 export { isUUID } from './validate.js';
-export { dateValue, jsonValue } from './values.js';

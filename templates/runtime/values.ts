@@ -7,6 +7,3 @@ export const dateValue = z.union([
   z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), { error: DATE })),
   z.date(),
 ]);
-
-/** Any JSON value. */
-export const jsonValue = z.json();

@@ -1,0 +1,86 @@
+// The database-facing core of the server, independent of HTTP: apps, attrs, InstaQL queries and
+// InstaML transactions over one SQLite database. Every transaction runs inside one SQLite transaction,
+// so it is atomic and, once this returns, durable.
+
+import type { SchemaIR } from '../ir/types.js';
+import type { Db } from './storage/db.js';
+import { AppStore } from './storage/apps.js';
+import { AttrStore, type AttrIndex } from './storage/attrs.js';
+import { TripleStore } from './storage/triples.js';
+import { syncAttrs } from './schema/schemaAttrs.js';
+import { runQuery } from './query/execute.js';
+import { validateAdminSteps } from './transact/steps.js';
+import { createMissingAttrs } from './transact/missingAttrs.js';
+import { expandSteps, validateTxSteps } from './transact/expand.js';
+import { executeTxSteps, type TxResult } from './transact/executor.js';
+import type { TxStep } from './transact/txSteps.js';
+import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext, type Requester } from './permissions.js';
+import type { JsonObject } from './json.js';
+
+export class Engine {
+  readonly apps: AppStore;
+  readonly attrStore: AttrStore;
+  readonly triples: TripleStore;
+
+  constructor(
+    readonly db: Db,
+    readonly policy: PermissionPolicy = ALLOW_ALL,
+  ) {
+    this.apps = new AppStore(db);
+    this.attrStore = new AttrStore(db);
+    this.triples = new TripleStore(db);
+  }
+
+  /** Creates the app (or resets its admin token) and brings its attrs in line with the schema. */
+  ensureApp(appId: string, adminToken: string, schema?: SchemaIR): void {
+    this.write(() => {
+      this.apps.upsert(appId, adminToken);
+      syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema);
+    });
+  }
+
+  updateSchema(appId: string, schema: SchemaIR): void {
+    this.write(() => syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema));
+  }
+
+  /**
+   * One SQLite transaction, taken as a write lock up front (BEGIN IMMEDIATE) so that another process on
+   * the same file can never make us fail half-way through with SQLITE_BUSY.
+   */
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  attrs(appId: string): AttrIndex {
+    return this.attrStore.load(appId);
+  }
+
+  query(appId: string, query: JsonObject, opts: { inference: boolean; requester: QueryPermissionContext }): JsonObject {
+    return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: this.policy });
+  }
+
+  /** POST /admin/transact: admin steps, validated, expanded and executed atomically. */
+  transact(appId: string, steps: unknown[], opts: { throwOnMissingAttrs: boolean; requester: Requester }): TxResult {
+    validateAdminSteps(steps);
+    return this.write(() => {
+      const { attrs, added } = createMissingAttrs(this.attrs(appId), steps, opts.throwOnMissingAttrs);
+      const txSteps: TxStep[] = [
+        ...added.map((attr): TxStep => ({ op: 'add-attr', attr })),
+        ...expandSteps(attrs, steps),
+      ];
+      validateTxSteps(attrs, txSteps);
+      return executeTxSteps(
+        { store: this.triples, attrStore: this.attrStore, appId, attrs, requester: opts.requester, policy: this.policy },
+        txSteps,
+      );
+    });
+  }
+
+  /** Internal writes (auth): tx-steps run as admin in their own transaction. */
+  transactSteps(appId: string, build: (attrs: AttrIndex) => TxStep[]): TxResult {
+    return this.write(() => {
+      const attrs = this.attrs(appId);
+      return executeTxSteps({ store: this.triples, attrStore: this.attrStore, appId, attrs }, build(attrs));
+    });
+  }
+}

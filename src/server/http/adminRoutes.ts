@@ -1,0 +1,73 @@
+// POST /admin/query, POST /admin/transact and GET /admin/schema.
+
+import { paramMalformed, paramMissing, validationError } from '../errors.js';
+import { isObject, type Json, type JsonObject } from '../json.js';
+import type { Attr } from '../storage/attrs.js';
+import type { Services } from './services.js';
+import { authedAppId, resolveRequester } from './requester.js';
+import type { ApiRequest } from './io.js';
+
+function queryParam(req: ApiRequest): JsonObject {
+  const raw = req.body?.query;
+  if (raw === undefined || raw === null || raw === false) throw paramMissing(['body', 'query']);
+  if (!isObject(raw)) throw paramMalformed(['body', 'query'], raw);
+  return raw;
+}
+
+export function queryPost(req: ApiRequest, s: Services): Json {
+  const query = queryParam(req);
+  const inference = Boolean(req.body?.['inference?']);
+  const requester = resolveRequester(req, s.engine, s.users);
+  // $$ruleParams only matter to permission rules, which admin requests bypass.
+  const ruleParams = !requester.admin && isObject(query.$$ruleParams) ? query.$$ruleParams : {};
+  return s.engine.query(requester.appId, query, { inference, requester: { ...requester, ruleParams } });
+}
+
+export function transactPost(req: ApiRequest, s: Services): Json {
+  const steps = req.body?.steps;
+  if (steps === undefined || steps === null || steps === false) throw paramMissing(['body', 'steps']);
+  if (typeof steps !== 'object') throw paramMalformed(['body', 'steps'], steps);
+  const throwOnMissingAttrs = Boolean(req.body?.['throw-on-missing-attrs?']);
+  const requester = resolveRequester(req, s.engine, s.users);
+  if (!Array.isArray(steps)) throw validationError('steps', steps, [{ expected: 'coll?', in: [] }]);
+  const { txId } = s.engine.transact(requester.appId, steps, { throwOnMissingAttrs, requester });
+  return { 'tx-id': txId };
+}
+
+/** Experimental in Instant; handy locally to discover attr ids (cursors are built from them). */
+export function schemaGet(req: ApiRequest, s: Services): Json {
+  const appId = authedAppId(req, s.engine);
+  const visible = s.engine
+    .attrs(appId)
+    .all.filter((a) => a.catalog !== 'system' || ['$users', '$files', '$streams'].includes(a.etype));
+  const blobs: JsonObject = {};
+  const refs: JsonObject = {};
+  for (const a of visible) {
+    if (a.valueType === 'ref') {
+      refs[[a.etype, a.label, a.revEtype, a.revLabel].join('-')] = attrJson(a);
+    } else {
+      const byLabel = (blobs[a.etype] ??= {}) as JsonObject;
+      byLabel[a.label] = attrJson(a);
+    }
+  }
+  return { schema: { refs, blobs } };
+}
+
+/** Instant's attr JSON (`InstantDBAttr`); identity ids are not modelled locally, the attr id stands in. */
+function attrJson(a: Attr): JsonObject {
+  const out: JsonObject = {
+    id: a.id,
+    'value-type': a.valueType,
+    cardinality: a.cardinality,
+    'forward-identity': [a.id, a.etype, a.label],
+    'unique?': a.unique,
+    'index?': a.indexed,
+    'required?': a.required,
+    'checked-data-type': a.checkedType ?? null,
+    catalog: a.catalog,
+  };
+  if (a.revEtype !== undefined) out['reverse-identity'] = [a.id, a.revEtype, a.revLabel ?? null];
+  if (a.onDelete) out['on-delete'] = a.onDelete;
+  if (a.onDeleteReverse) out['on-delete-reverse'] = a.onDeleteReverse;
+  return out;
+}

@@ -1,0 +1,71 @@
+// Routing and error translation (util/http.clj `wrap-errors`): handlers return the 200 body or throw;
+// InstantErrors become `{type, message, hint}` with their status, anything else an opaque 500.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toInstantError } from '../errors.js';
+import type { Json } from '../json.js';
+import { queryPost, schemaGet, transactPost } from './adminRoutes.js';
+import {
+  magicCodePost,
+  refreshTokensPost,
+  sendMagicCodePost,
+  signInGuestPost,
+  signOutPost,
+  usersDelete,
+  usersGet,
+  verifyMagicCodePost,
+  verifyRefreshTokenPost,
+} from './authRoutes.js';
+import { MalformedJson, readRequest, sendJson, sendText, type ApiRequest } from './io.js';
+import type { Services } from './services.js';
+
+type Handler = (req: ApiRequest, s: Services) => Json;
+
+const ROUTES: Record<string, Handler> = {
+  'POST /admin/query': queryPost,
+  'POST /admin/transact': transactPost,
+  'GET /admin/schema': schemaGet,
+  'POST /admin/refresh_tokens': refreshTokensPost,
+  'POST /admin/sign_out': signOutPost,
+  'GET /admin/users': usersGet,
+  'DELETE /admin/users': usersDelete,
+  'POST /admin/magic_code': magicCodePost,
+  'POST /admin/send_magic_code': sendMagicCodePost,
+  'POST /admin/verify_magic_code': verifyMagicCodePost,
+  'POST /admin/sign_in_guest': signInGuestPost,
+  'POST /runtime/auth/verify_refresh_token': verifyRefreshTokenPost,
+};
+
+const NOT_FOUND = { message: "Oops! We couldn't match this route." };
+
+export function createHandler(services: Services): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(req, res, services).catch((e: unknown) => {
+      services.log(`[instant-codegen] unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) sendJson(res, 500, toInstantError(e).body());
+    });
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
+  let request: ApiRequest;
+  try {
+    request = await readRequest(req);
+  } catch (e) {
+    if (e instanceof MalformedJson) return sendText(res, 400, 'Malformed JSON in request body.');
+    throw e;
+  }
+  const handler = ROUTES[`${request.method} ${request.path}`];
+  if (!handler) return sendJson(res, 404, NOT_FOUND);
+  try {
+    sendJson(res, 200, handler(request, services));
+  } catch (e) {
+    const error = toInstantError(e);
+    if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
+    sendJson(res, error.status, error.body());
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}

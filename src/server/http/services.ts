@@ -1,0 +1,13 @@
+// What route handlers need, built once per server.
+
+import type { Engine } from '../engine.js';
+import type { Users } from '../auth/users.js';
+import type { MagicCodes } from '../auth/magicCodes.js';
+
+export interface Services {
+  engine: Engine;
+  users: Users;
+  magicCodes: MagicCodes;
+  /** Server log (magic codes are printed here instead of being emailed). */
+  log: (line: string) => void;
+}

@@ -1,0 +1,9 @@
+// Public entry point of the local Instant-compatible admin API server.
+
+export { startServer } from './server.js';
+export type { StartServerOptions, RunningServer, AddAppOptions } from './server.js';
+export { runServe, findSchemaFile, defaultDataFile, maskToken } from './serve.js';
+export type { ServeOptions, ServeResult } from './serve.js';
+export { ALLOW_ALL } from './permissions.js';
+export type { PermissionPolicy, Requester, QueryPermissionContext } from './permissions.js';
+export { InstantError } from './errors.js';

@@ -1,0 +1,211 @@
+// Runs an InstaQL query: plan (resolve namespaces and links, compile where, validate pagination — all
+// errors are raised before any data is read, like instaql.clj `query-one`), then evaluate into the admin
+// result tree (util/instaql.clj `instaql-nodes->object-tree`).
+
+import { validationError } from '../errors.js';
+import type { AttrIndex } from '../storage/attrs.js';
+import type { TripleStore } from '../storage/triples.js';
+import { compareUuids, decode, jsonType, type Json, type JsonObject } from '../json.js';
+import { parseDateValue } from '../dates.js';
+import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext } from '../permissions.js';
+import { coerceQuery, type Form } from './forms.js';
+import { QueryReader } from './reader.js';
+import { compileWhere, MissingAttr, resolveLink, type Hop, type Predicate } from './where.js';
+import { orderKey, paginate, planPage, type PageSpec, type Row } from './pagination.js';
+
+export interface QueryOptions {
+  /** `inference?`: has-one links become an object or null instead of an array. */
+  inference: boolean;
+  requester: QueryPermissionContext;
+  policy?: PermissionPolicy;
+}
+
+interface Plan {
+  form: Form;
+  etype: string;
+  /** An unknown namespace, link or where attr: the form yields []. */
+  missing: boolean;
+  where?: Predicate;
+  page?: PageSpec;
+  hop?: Hop;
+  singular: boolean;
+  children: Plan[];
+}
+
+interface Built {
+  id: string;
+  createdAt: number;
+  obj: JsonObject;
+}
+
+export function runQuery(
+  store: TripleStore,
+  attrs: AttrIndex,
+  appId: string,
+  query: JsonObject,
+  options: QueryOptions,
+): JsonObject {
+  const forms = coerceQuery(query);
+  const reader = new QueryReader(store, appId, attrs);
+  const root = { ...query };
+  delete root.$$ruleParams;
+  const planner = new Planner(attrs, reader, root, options);
+  const plans = forms.map((form) => planner.plan(form, form.k));
+  const evaluator = new Evaluator(attrs, reader, options);
+  const result: JsonObject = {};
+  for (const plan of plans) result[plan.form.k] = evaluator.top(plan);
+  return result;
+}
+
+class Planner {
+  constructor(
+    private readonly attrs: AttrIndex,
+    private readonly reader: QueryReader,
+    private readonly root: unknown,
+    private readonly options: QueryOptions,
+  ) {}
+
+  plan(form: Form, etype: string, hop?: Hop): Plan {
+    let missing = !this.attrs.idAttr(etype);
+    let where: Predicate | undefined;
+    if (!missing && form.options.where) {
+      try {
+        where = compileWhere({ attrs: this.attrs, reader: this.reader, root: this.root, in: form.in }, etype, form.options.where);
+      } catch (e) {
+        if (!(e instanceof MissingAttr)) throw e;
+        missing = true;
+      }
+    }
+    const page = missing ? undefined : planPage(this.attrs, this.root, form, etype);
+    const children = form.children.map((child) => this.planChild(child, etype));
+    this.checkAggregate(form);
+    const singular = this.options.inference && hop !== undefined && isSingular(hop);
+    return { form, etype, missing, where, page, hop, singular, children };
+  }
+
+  private planChild(child: Form, etype: string): Plan {
+    const hop = resolveLink(this.attrs, etype, child.k);
+    if (!hop) {
+      const plan = this.plan(child, `?${child.k}`);
+      return { ...plan, missing: true };
+    }
+    return this.plan(child, hop.target, hop);
+  }
+
+  private checkAggregate(form: Form): void {
+    if (!form.options.aggregate) return;
+    const errIn = [...form.in, '$', 'aggregate'];
+    if (!this.options.requester.admin) {
+      throw validationError('query', this.root, [
+        { expected: 'admin?', in: errIn, message: 'Aggregates are currently only available for admin queries.' },
+      ]);
+    }
+    if (form.children.length) {
+      throw validationError('query', this.root, [
+        { expected: 'valid-query?', in: errIn, message: 'You can not combine aggregates with child queries at this time.' },
+      ]);
+    }
+  }
+}
+
+/** A forward link with cardinality one, or a reverse link whose attr is unique (the `has: "one"` side). */
+function isSingular(hop: Hop): boolean {
+  return hop.forward ? hop.attr.cardinality === 'one' : hop.attr.unique;
+}
+
+class Evaluator {
+  private readonly policy: PermissionPolicy;
+
+  constructor(
+    private readonly attrs: AttrIndex,
+    private readonly reader: QueryReader,
+    private readonly options: QueryOptions,
+  ) {
+    this.policy = options.policy ?? ALLOW_ALL;
+  }
+
+  top(plan: Plan): Json {
+    // /admin/query never returns aggregates; the count only travels over subscriptions.
+    if (plan.missing || plan.form.options.aggregate) return [];
+    let rows: Row[] = this.reader.entities(plan.etype).filter((r) => !plan.where || plan.where(r.id));
+    if (plan.page) {
+      const page = plan.page;
+      rows = paginate(
+        page,
+        rows.map((r) => ({ ...r, key: orderKey(page, r, page.byCreatedAt ? null : this.reader.values(r.id, page.attr)[0]) })),
+      );
+    }
+    return this.sorted(plan, rows.map((r) => this.build(plan, r.id, r.createdAt)));
+  }
+
+  private children(plan: Plan, eid: string): Json {
+    const empty: Json = plan.singular ? null : [];
+    if (plan.missing || !plan.hop) return empty;
+    const seen = new Set<string>();
+    const built: (Built | undefined)[] = [];
+    for (const id of this.reader.linked(eid, plan.hop.attr, plan.hop.forward)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const createdAt = this.reader.createdAt(plan.etype, id);
+      if (createdAt === undefined || (plan.where && !plan.where(id))) continue;
+      built.push(this.build(plan, id, createdAt));
+    }
+    const entries = this.sorted(plan, built);
+    return plan.singular ? (entries[0] ?? null) : entries;
+  }
+
+  private build(plan: Plan, eid: string, createdAt: number): Built | undefined {
+    const obj = this.fields(plan, eid);
+    if (!this.options.requester.admin && !this.policy.canView(this.options.requester, plan.etype, obj)) return undefined;
+    for (const child of plan.children) obj[child.form.k] = this.children(child, eid);
+    return { id: eid, createdAt, obj };
+  }
+
+  /** `id` plus every cardinality-one attr of the namespace that has a triple (restricted by `fields`). */
+  private fields(plan: Plan, eid: string): JsonObject {
+    const wanted = plan.form.options.fields ? new Set([...plan.form.options.fields, 'id']) : undefined;
+    const obj: JsonObject = { id: eid };
+    for (const t of this.reader.triples(eid)) {
+      const attr = this.attrs.get(t.attr_id);
+      if (!attr || attr.etype !== plan.etype || attr.cardinality !== 'one' || attr.label === 'id') continue;
+      if (wanted && !wanted.has(attr.label)) continue;
+      obj[attr.label] = decode(t.value);
+    }
+    return obj;
+  }
+
+  /**
+   * `sort-entries`: every level is sorted in memory by the order field (serverCreatedAt by default),
+   * ties by id. It reads the field from the built entity, so a field left out by `fields` sorts as null.
+   */
+  private sorted(plan: Plan, entries: (Built | undefined)[]): Json[] {
+    const { k, direction } = plan.form.options.order ?? { k: 'serverCreatedAt', direction: 'asc' };
+    const isDate = this.attrs.fwd(plan.etype, k)?.checkedType === 'date';
+    const field = (b: Built): unknown => {
+      if (k === 'serverCreatedAt') return b.createdAt;
+      const v = b.obj[k];
+      return isDate && v !== undefined && v !== null ? (parseDateValue(v) ?? v) : v;
+    };
+    const sign = direction === 'desc' ? -1 : 1;
+    return entries
+      .filter((b): b is Built => b !== undefined)
+      .map((b) => ({ b, v: field(b) }))
+      .sort((x, y) => sign * (compareClojure(x.v, y.v) || compareUuids(x.b.id, y.b.id)))
+      .map(({ b }) => b.obj);
+  }
+}
+
+const TYPE_RANK: Record<string, number> = { null: 0, boolean: 1, number: 2, string: 3, array: 4, object: 5 };
+
+/** Clojure's `compare` for the values that can appear (nil first); mixed types are ranked by type. */
+function compareClojure(a: unknown, b: unknown): number {
+  const ta = jsonType(a);
+  const tb = jsonType(b);
+  if (ta !== tb) return TYPE_RANK[ta] - TYPE_RANK[tb];
+  if (ta === 'null') return 0;
+  if (ta === 'number') return (a as number) - (b as number);
+  if (ta === 'boolean') return Number(a) - Number(b);
+  const x = ta === 'string' ? (a as string) : JSON.stringify(a);
+  const y = tb === 'string' ? (b as string) : JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

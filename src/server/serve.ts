@@ -1,0 +1,136 @@
+// `instant-codegen serve`: what the CLI calls after parsing
+//   serve [--schema PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
+// The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
+// is given, they are generated once and kept next to the data file (`<data>.credentials.json`, mode 0600,
+// the database itself only stores a hash of the token), so restarts keep working with the same client env.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { SchemaIR } from '../ir/types.js';
+import { findSchemaFile as findInProject } from '../schema/findSchemaFile.js';
+import { startServer, type RunningServer } from './server.js';
+
+export interface ServeOptions {
+  /** Path to instant.schema.ts; found like Instant's CLI does (INSTANT_SCHEMA_FILE_PATH, ., src/, lib/, app/) when omitted. */
+  schema?: string;
+  port?: number;
+  data?: string;
+  memory?: boolean;
+  appId?: string;
+  adminToken?: string;
+  /** Loads a schema file into the IR (the CLI passes `loadSchema`). */
+  loadSchema?: (file: string) => Promise<SchemaIR>;
+  cwd?: string;
+  /** Output for the startup banner and server messages; defaults to stdout/stderr. */
+  print?: (line: string) => void;
+  log?: (line: string) => void;
+  /** Close the server on SIGINT/SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+export interface ServeResult extends RunningServer {
+  schemaFile: string;
+  /** Undefined in memory mode. */
+  dataFile?: string;
+  credentialsFile?: string;
+}
+
+export function findSchemaFile(cwd: string, given?: string): string {
+  return given ? resolve(cwd, given) : findInProject(cwd);
+}
+
+export function defaultDataFile(schemaFile: string): string {
+  return join(dirname(schemaFile), '.instant-codegen', 'local.db');
+}
+
+interface Credentials {
+  appId: string;
+  adminToken: string;
+}
+
+/** Explicit options win; otherwise reuse what was generated for this data file before. */
+export function resolveCredentials(file: string | undefined, appId?: string, adminToken?: string): Credentials {
+  const stored = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>) : {};
+  const id = appId ?? stored.appId ?? randomUUID();
+  const token = adminToken ?? (stored.appId === id ? stored.adminToken : undefined) ?? randomUUID();
+  if (file && (stored.appId !== id || stored.adminToken !== token)) {
+    writeFileSync(file, `${JSON.stringify({ appId: id, adminToken: token }, null, 2)}\n`, { mode: 0o600 });
+  }
+  return { appId: id, adminToken: token };
+}
+
+export function maskToken(token: string): string {
+  return token.length <= 8 ? '…' : `${token.slice(0, 4)}…${token.slice(-4)}`;
+}
+
+async function defaultLoadSchema(file: string): Promise<SchemaIR> {
+  // Imported lazily: the loader pulls in ts-morph, which programmatic users of startServer don't need.
+  const { loadSchema } = await import('../schema/loadSchema.js');
+  return (await loadSchema(file)).ir;
+}
+
+/** The user-facing flags, checked before anything touches the disk. */
+const FLAGS = z
+  .object({
+    schema: z.string().min(1).optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    data: z.string().min(1).optional(),
+    memory: z.boolean().optional(),
+    appId: z.guid('--app-id must be a uuid').optional(),
+    adminToken: z.guid('--admin-token must be a uuid').optional(),
+  })
+  .refine((o) => !(o.data && o.memory), { message: '--data and --memory cannot be used together' });
+
+function checkFlags(options: ServeOptions): void {
+  const { schema, port, data, memory, appId, adminToken } = options;
+  const result = FLAGS.safeParse({ schema, port, data, memory, appId, adminToken });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new Error(`serve: ${where}${issue.message}`);
+  }
+}
+
+export async function runServe(options: ServeOptions = {}): Promise<ServeResult> {
+  checkFlags(options);
+  const cwd = options.cwd ?? process.cwd();
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const schemaFile = findSchemaFile(cwd, options.schema);
+  const schema = await (options.loadSchema ?? defaultLoadSchema)(schemaFile);
+  const dataFile = options.memory ? undefined : resolve(cwd, options.data ?? defaultDataFile(schemaFile));
+  const credentialsFile = dataFile ? `${dataFile}.credentials.json` : undefined;
+  if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
+  const creds = resolveCredentials(credentialsFile, options.appId, options.adminToken);
+  const server = await startServer({ schema, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log });
+  printBanner(print, server, { schemaFile, dataFile, credentialsFile, tokenGiven: options.adminToken !== undefined });
+  if (options.handleSignals !== false) closeOnSignals(server);
+  return { ...server, schemaFile, dataFile, credentialsFile };
+}
+
+function printBanner(
+  print: (line: string) => void,
+  server: RunningServer,
+  info: { schemaFile: string; dataFile?: string; credentialsFile?: string; tokenGiven: boolean },
+): void {
+  const where = info.credentialsFile
+    ? ` (full token in ${info.credentialsFile})`
+    : info.tokenGiven
+      ? ''
+      : ' (generated for this run; pass --admin-token to choose it)';
+  print(`Instant-compatible local server listening on ${server.url}`);
+  print(`  schema:      ${info.schemaFile}`);
+  print(`  data:        ${info.dataFile ?? 'in memory (lost on exit)'}`);
+  print(`  app id:      ${server.appId}`);
+  print(`  admin token: ${maskToken(server.adminToken)}${where}`);
+  print(`Use it with init({ appId, adminToken, apiURI: '${server.url}' }).`);
+}
+
+function closeOnSignals(server: RunningServer): void {
+  const stop = () => {
+    void server.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

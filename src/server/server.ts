@@ -1,0 +1,118 @@
+// startServer: an Instant-compatible admin API on 127.0.0.1 over an embedded SQLite database.
+
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { SchemaIR } from '../ir/types.js';
+import { openDatabase } from './storage/db.js';
+import { Engine } from './engine.js';
+import { Users } from './auth/users.js';
+import { MagicCodes } from './auth/magicCodes.js';
+import { createHandler } from './http/router.js';
+import type { Services } from './http/services.js';
+import { isUuid } from './json.js';
+import type { PermissionPolicy } from './permissions.js';
+
+export interface StartServerOptions {
+  schema: SchemaIR;
+  /** Keep everything in memory (the default when no dataFile is given). */
+  memory?: boolean;
+  /** SQLite file; created if missing. Ignored when `memory` is true. */
+  dataFile?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Uuids; generated when absent. */
+  appId?: string;
+  adminToken?: string;
+  /** Where server-side messages (e.g. magic codes) go; defaults to stderr. */
+  log?: (line: string) => void;
+  /** Magic code lifetime; Instant's default is 24 hours. */
+  magicCodeExpiryMinutes?: number;
+  /** Permission rules hook (admin requests always bypass it); everything is allowed by default. */
+  permissions?: PermissionPolicy;
+}
+
+export interface AddAppOptions {
+  appId?: string;
+  adminToken?: string;
+  /** Defaults to the server's schema. */
+  schema?: SchemaIR;
+}
+
+export interface RunningServer {
+  url: string;
+  appId: string;
+  adminToken: string;
+  /** Registers (or updates) another app on the same server; apps are fully isolated from each other. */
+  addApp(options?: AddAppOptions): { appId: string; adminToken: string };
+  /** Applies a changed schema (e.g. from a file watcher): new attrs are created, changed ones updated. */
+  updateSchema(schema: SchemaIR, appId?: string): void;
+  close(): Promise<void>;
+}
+
+function requireUuid(name: string, value: string): string {
+  if (!isUuid(value)) throw new Error(`${name} must be a uuid (Instant only accepts uuid app ids and admin tokens), got "${value}"`);
+  return value.toLowerCase();
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const file = options.memory || !options.dataFile ? undefined : options.dataFile;
+  const db = openDatabase({ file });
+  const engine = new Engine(db, options.permissions);
+  const services: Services = {
+    engine,
+    users: new Users(engine),
+    magicCodes: new MagicCodes(engine, options.magicCodeExpiryMinutes),
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  };
+  const addApp = (app: AddAppOptions = {}) => {
+    const appId = requireUuid('appId', app.appId ?? randomUUID());
+    const adminToken = requireUuid('adminToken', app.adminToken ?? randomUUID());
+    engine.ensureApp(appId, adminToken, app.schema ?? options.schema);
+    return { appId, adminToken };
+  };
+  let main: { appId: string; adminToken: string };
+  try {
+    main = addApp({ appId: options.appId, adminToken: options.adminToken });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const server = createServer(createHandler(services));
+  try {
+    await listen(server, options.port ?? 0);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ...main,
+    addApp,
+    updateSchema: (schema, appId = main.appId) => engine.updateSchema(appId, schema),
+    close: () => close(server, () => db.close()),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: Server, after: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => {
+      after();
+      if (err) reject(err);
+      else resolve();
+    });
+    // Keep-alive connections from fetch would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,41 @@
+// Apps and their admin tokens. Only a sha256 of each token is stored; checks compare in constant time.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Db } from './db.js';
+
+export function sha256Hex(input: string | Buffer): string {
+  return createHash('sha256').update(input).digest('hex');
+}
+
+export class AppStore {
+  private readonly selectOne;
+  private readonly insertStmt;
+  private readonly updateToken;
+
+  constructor(db: Db) {
+    this.selectOne = db.prepare<[string], { id: string; admin_token_hash: string }>(
+      'SELECT id, admin_token_hash FROM apps WHERE id = ?',
+    );
+    this.insertStmt = db.prepare('INSERT INTO apps (id, admin_token_hash, created_at) VALUES (?, ?, ?)');
+    this.updateToken = db.prepare('UPDATE apps SET admin_token_hash = ? WHERE id = ?');
+  }
+
+  exists(appId: string): boolean {
+    return this.selectOne.get(appId) !== undefined;
+  }
+
+  /** Creates the app, or sets its admin token when it already exists. */
+  upsert(appId: string, adminToken: string): void {
+    const hash = sha256Hex(adminToken);
+    if (this.exists(appId)) this.updateToken.run(hash, appId);
+    else this.insertStmt.run(appId, hash, Date.now());
+  }
+
+  tokenMatches(appId: string, adminToken: string): boolean {
+    const row = this.selectOne.get(appId);
+    if (!row) return false;
+    const expected = Buffer.from(row.admin_token_hash, 'hex');
+    const actual = Buffer.from(sha256Hex(adminToken), 'hex');
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+}

@@ -1,0 +1,64 @@
+// Write-time checks on single values, mirroring the triples table's check constraints and unique index
+// as Instant translates their violations (exception.clj).
+
+import { InstantError } from '../errors.js';
+import { isObject, isUuid, jsonType, type Json } from '../json.js';
+import { parseDateValue } from '../dates.js';
+import type { Attr } from '../storage/attrs.js';
+
+function checkViolation(message: string, attr: Attr, eid: string, value: Json): InstantError {
+  return new InstantError('validation-failed', message, {
+    namespace: attr.etype,
+    attribute: attr.label,
+    value,
+    'checked-data-type': attr.checkedType ?? null,
+    'attr-id': attr.id,
+    'entity-id': eid,
+  });
+}
+
+/** `valid_value_data_type` / `valid_ref_value`. Null is accepted by every checked type. */
+export function assertValidValue(attr: Attr, eid: string, value: Json): void {
+  if (attr.valueType === 'ref') {
+    if (!isUuid(value)) throw checkViolation('Linked value must be a valid uuid.', attr, eid, value);
+    return;
+  }
+  const type = attr.checkedType;
+  if (!type || value === null || matchesType(type, value)) return;
+  throw checkViolation(
+    `Invalid value type for ${attr.etype}.${attr.label}. Value must be a ${type} but the provided value type is ${jsonType(value)}.`,
+    attr,
+    eid,
+    value,
+  );
+}
+
+function matchesType(type: string, value: Json): boolean {
+  if (type === 'date') return (typeof value === 'number' || typeof value === 'string') && parseDateValue(value) !== undefined;
+  return jsonType(value) === type;
+}
+
+/** `record-not-unique` with the message built from the unique index detail (value JSON-encoded). */
+export function notUnique(attr: Attr, valueJson: string): InstantError {
+  return new InstantError(
+    'record-not-unique',
+    `\`${attr.label}\` is a unique attribute on \`${attr.etype}\` and an entity already exists with \`${attr.etype}.${attr.label}\` = ${valueJson}`,
+    { 'record-type': 'triple', 'attr-id': attr.id, etype: attr.etype, label: attr.label, value: valueJson },
+  );
+}
+
+/**
+ * `jsonb_deep_merge`: objects merge recursively, a null inside the patch removes the key, anything else
+ * (arrays, scalars, a non-object on either side) overwrites. No stored value means the patch is the value.
+ */
+export function deepMerge(base: Json | undefined, patch: Json): Json {
+  if (base === undefined || !isObject(base) || !isObject(patch)) return patch;
+  const out: { [k: string]: Json } = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const current = out[k];
+    if (isObject(current) && isObject(v)) out[k] = deepMerge(current, v);
+    else if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
