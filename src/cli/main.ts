@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { generateCommand } from './generateCommand.js';
+import { serveCommand } from './serveCommand.js';
 import { TOOL_VERSION } from '../util/version.js';
 
 class UsageError extends Error {}
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('instant-codegen')
     .usage('$0 <command> [options]')
     .command(generateCommand((code) => (exitCode = code)))
+    .command(serveCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command, e.g. `instant-codegen generate`.')
     .strict()
     .version(TOOL_VERSION)

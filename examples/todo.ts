@@ -1,0 +1,80 @@
+// The example program behind `npm run example`: the client generated from fixtures/todo/instant.schema.ts,
+// run against the local Instant-compatible server (in memory), printing what it does.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSchema } from '../dist/schema/loadSchema.js';
+import { startServer } from '../dist/server/index.js';
+import { createClient, id, InstantAPIError, InstantValidationError } from '../fixtures/todo/instant.gen/index.js';
+
+const schemaFile = fileURLToPath(new URL('../fixtures/todo/instant.schema.ts', import.meta.url));
+const show = (label: string, value: unknown) => console.log(`\n${label}\n${JSON.stringify(value, null, 2)}`);
+
+const { ir } = await loadSchema(schemaFile);
+const server = await startServer({ schema: ir, memory: true });
+console.log(`local Instant server for ${path.relative(process.cwd(), schemaFile)} at ${server.url} (app ${server.appId})`);
+
+try {
+  const db = createClient({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url });
+
+  // Users and tokens: createToken creates the user when needed.
+  const token = await db.auth.createToken('alyssa@example.com');
+  const alyssa = await db.auth.verifyToken(token);
+  console.log(`\ncreated alyssa@example.com (id ${alyssa.id}); her refresh token verifies: ${alyssa.email === 'alyssa@example.com'}`);
+
+  // One atomic transaction: goals, todos, links, lookups by unique attributes.
+  const fit = id();
+  const read = id();
+  const run = id();
+  const { 'tx-id': txId } = await db.transact([
+    db.goals.tx(fit).create({ title: 'Get fit', priority: 2, done: false, metrics: { target: 10, current: 3, unit: 'km' } }),
+    db.goals.tx(read).create({ title: 'Read more', priority: 1, done: false }).link({ owner: { email: 'alyssa@example.com' } }),
+    db.todos.tx(run).create({ title: 'Run 5k', done: false, createdAt: Date.now() }),
+    db.todos.tx(id()).create({ title: 'Stretch', done: true, createdAt: Date.now() }),
+    db.goals.tx(fit).link({ todos: [run, { title: 'Stretch' }], owner: { email: 'alyssa@example.com' } }),
+  ]);
+  console.log(`transaction ${txId} committed`);
+
+  // Typed queries: where with operators, order on an indexed attribute, nested links, picked fields.
+  const goals = await db.goals.query({
+    $: { where: { priority: { $gte: 1 }, 'owner.email': 'alyssa@example.com' }, order: { priority: 'desc' }, fields: ['title', 'priority'] },
+    todos: { $: { where: { done: false } } },
+    owner: { $: { fields: ['email'] } },
+  });
+  show('goals of alyssa, by priority, with open todos', goals);
+
+  const stretch = await db.todos.query({ $: { where: { title: { $like: 'Str%' } } }, goal: {} });
+  show('todos like "Str%", with their goal (a has-one link: an object or null)', stretch);
+
+  // Merge deep-merges JSON; the row type knows `metrics` is { target; current; unit? }.
+  await db.transact(db.goals.tx(fit).merge({ metrics: { current: 4 } }));
+  const updated = await db.goals.get(fit);
+  console.log(`\nafter merge, Get fit is at ${updated?.metrics?.current} of ${updated?.metrics?.target} ${updated?.metrics?.unit}`);
+
+  // Impersonation: the same typed client, acting as a user or as a guest.
+  const asAlyssa = db.asUser({ token });
+  const hers = await asAlyssa.goals.query({ $: { where: { owner: alyssa.id } } });
+  console.log(`as alyssa (by refresh token): ${hers.length} goals; as a guest: ${(await db.asUser({ guest: true }).goals.query()).length} goals visible (no rules file: everything is allowed)`);
+
+  // Mistakes are caught before any request, naming entity.attr...
+  try {
+    await db.transact(db.goals.tx(id()).create({ title: 'No priority' } as never));
+  } catch (error) {
+    if (error instanceof InstantValidationError) console.log(`\nrejected before sending: ${error.message}`);
+  }
+  // ...and server errors arrive as InstantAPIError.
+  try {
+    await db.transact(db.goals.tx(fit).create({ title: 'Get fit again', priority: 3, done: false }));
+  } catch (error) {
+    if (error instanceof InstantAPIError) console.log(`server said ${error.status} ${error.type}: ${error.message}`);
+  }
+
+  // Token round trip: sign out, and the token no longer verifies.
+  await db.auth.signOut({ refresh_token: token });
+  const verdict = await db.auth.verifyToken(token).then(
+    () => 'still valid',
+    (error: InstantAPIError) => `rejected (${error.type})`,
+  );
+  console.log(`after signOut, alyssa's token is ${verdict}`);
+} finally {
+  await server.close();
+}
