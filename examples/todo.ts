@@ -72,7 +72,7 @@ try {
   await db.auth.signOut({ refresh_token: token });
   const verdict = await db.auth.verifyToken(token).then(
     () => 'still valid',
-    (error: InstantAPIError) => `rejected (${error.type})`,
+    (error: unknown) => `rejected (${error instanceof InstantAPIError ? error.type : String(error)})`,
   );
   console.log(`after signOut, alyssa's token is ${verdict}`);
 } finally {

@@ -35,12 +35,24 @@ export class Engine {
   ensureApp(appId: string, adminToken: string, schema?: SchemaIR): void {
     this.write(() => {
       this.apps.upsert(appId, adminToken);
-      syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema);
+      this.applySchema(appId, schema);
     });
   }
 
   updateSchema(appId: string, schema: SchemaIR): void {
-    this.write(() => syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema));
+    this.write(() => this.applySchema(appId, schema));
+  }
+
+  /** Syncs attrs; attrs that became indexed get explicit nulls on existing entities, as in Instant. */
+  private applySchema(appId: string, schema: SchemaIR | undefined): void {
+    const newlyIndexed = syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema);
+    if (!newlyIndexed.length) return;
+    const attrs = this.attrStore.load(appId);
+    const now = Date.now();
+    for (const attr of newlyIndexed) {
+      const idAttr = attrs.idAttr(attr.etype);
+      if (idAttr) this.triples.fillNulls(appId, idAttr.id, attr.id, now);
+    }
   }
 
   /**

@@ -58,6 +58,10 @@ export type OptionsCheck<O, Shape, Where> = {
   [K in keyof O]: K extends 'where' ? WhereCheck<O[K], Where> : K extends keyof Shape ? O[K] : never;
 };
 
+/** What `merge` accepts: nested objects may be partial, and a nested `null` removes a key. Arrays are replaced whole. */
+export type MergeValue<T> = T extends Date | readonly unknown[] ? T : T extends object ? { [K in keyof T]?: MergeValue<T[K]> | null } : T;
+export type MergeOf<Update> = { [K in keyof Update]?: MergeValue<Update[K]> };
+
 export type OneRef<Lookup> = string | Lookup;
 export type ManyRefs<Lookup> = OneRef<Lookup> | readonly OneRef<Lookup>[];
 
@@ -68,7 +72,7 @@ export interface EntityChain<Create, Update, Links> extends Chunk {
   /** Upserts by default; `{ upsert: false }` fails when the entity does not exist. */
   update(attrs: Update, opts?: UpdateOptions): EntityChain<Create, Update, Links>;
   /** Like update, but deep-merges JSON values (a nested `null` removes a key). */
-  merge(attrs: Update, opts?: UpdateOptions): EntityChain<Create, Update, Links>;
+  merge(attrs: MergeOf<Update>, opts?: UpdateOptions): EntityChain<Create, Update, Links>;
   /** Deletes the entity, its links, and what cascades from it. */
   delete(): EntityChain<Create, Update, Links>;
   link(links: Links): EntityChain<Create, Update, Links>;

@@ -91,7 +91,8 @@ function transactions() {
   db.transact([
     db.goals.tx(goalId).create({ title: 'Get fit', priority: 1, done: false }),
     db.goals.tx(goalId).update({ dueDate: new Date(), description: null }, { upsert: false }),
-    db.goals.tx(goalId).merge({ metrics: { target: 10, current: 1 } }),
+    db.goals.tx(goalId).merge({ metrics: { current: 1 } }),
+    db.goals.tx(goalId).merge({ metrics: { unit: null } }),
     db.goals.tx(goalId).link({ todos: [todoId, { title: 'run' }], owner: { email: 'a@b.c' } }).unlink({ todos: todoId }),
     db.todos.tx({ title: 'run' }).delete(),
     db.$users.tx({ email: 'a@b.c' }).update({ imageURL: 'x' }),
@@ -103,6 +104,10 @@ function transactions() {
   db.goals.tx(goalId).update({ titel: 'x' });
   // @ts-expect-error wrong value type
   db.goals.tx(goalId).update({ priority: '1' });
+  // @ts-expect-error update replaces JSON values whole: no partial objects
+  db.goals.tx(goalId).update({ metrics: { current: 1 } });
+  // @ts-expect-error merge still checks the JSON shape
+  db.goals.tx(goalId).merge({ metrics: { current: 'one' } });
   // @ts-expect-error required attributes cannot be null
   db.goals.tx(goalId).update({ title: null });
   // @ts-expect-error has-one link takes one id, not an array

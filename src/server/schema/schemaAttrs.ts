@@ -59,25 +59,25 @@ export function idAttrSpec(etype: string): AttrSpec {
 
 /**
  * Creates missing attrs and updates changed ones (matched by forward identity). Attrs that the schema no
- * longer mentions are kept with their data, as Instant does until a destructive push.
+ * longer mentions are kept with their data, as Instant does until a destructive push. Returns the data
+ * attrs that became indexed, whose existing entities need explicit nulls (see GroupWriter).
  */
-export function syncAttrs(store: AttrStore, appId: string, current: AttrIndex, schema: SchemaIR | undefined): void {
-  for (const spec of SYSTEM_ATTRS) upsertAttr(store, appId, current, spec);
-  if (!schema) return;
-  for (const spec of schemaAttrSpecs(schema)) {
-    if (isSystemAttr(spec.etype, spec.label)) continue;
-    upsertAttr(store, appId, current, spec);
+export function syncAttrs(store: AttrStore, appId: string, current: AttrIndex, schema: SchemaIR | undefined): Attr[] {
+  const newlyIndexed: Attr[] = [];
+  const specs = [...SYSTEM_ATTRS, ...(schema ? schemaAttrSpecs(schema).filter((s) => !isSystemAttr(s.etype, s.label)) : [])];
+  for (const spec of specs) {
+    const existing = current.fwd(spec.etype, spec.label);
+    const attr = upsertAttr(store, appId, existing, spec);
+    if (attr.indexed && !existing?.indexed && attr.valueType === 'blob' && attr.catalog === 'user') newlyIndexed.push(attr);
   }
+  return newlyIndexed;
 }
 
-function upsertAttr(store: AttrStore, appId: string, current: AttrIndex, spec: AttrSpec): void {
-  const existing = current.fwd(spec.etype, spec.label);
-  if (!existing) {
-    store.insert(appId, spec);
-    return;
-  }
+function upsertAttr(store: AttrStore, appId: string, existing: Attr | undefined, spec: AttrSpec): Attr {
+  if (!existing) return store.insert(appId, spec);
   const next: Attr = { ...spec, id: existing.id };
   if (!sameAttr(existing, next)) store.update(appId, next);
+  return next;
 }
 
 function sameAttr(a: Attr, b: Attr): boolean {

@@ -146,7 +146,7 @@ export class AttrStore {
   private readonly updateStmt;
   private readonly deleteStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.selectApp = db.prepare<[string], AttrRow>('SELECT * FROM attrs WHERE app_id = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO attrs (app_id, id, etype, label, rev_etype, rev_label, value_type, cardinality, is_unique,

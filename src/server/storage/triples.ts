@@ -20,6 +20,7 @@ export class TripleStore {
   private readonly deleteOne;
   private readonly deleteEntityAttr;
   private readonly deleteAttr;
+  private readonly fillNullsStmt;
   private readonly lastTx;
   private readonly insertTx;
 
@@ -42,6 +43,12 @@ export class TripleStore {
     this.deleteOne = db.prepare('DELETE FROM triples WHERE app_id = ? AND entity_id = ? AND attr_id = ? AND value = ?');
     this.deleteEntityAttr = db.prepare('DELETE FROM triples WHERE app_id = ? AND entity_id = ? AND attr_id = ?');
     this.deleteAttr = db.prepare('DELETE FROM triples WHERE app_id = ? AND attr_id = ?');
+    this.fillNullsStmt = db.prepare(
+      `INSERT OR IGNORE INTO triples (app_id, entity_id, attr_id, value, created_at)
+       SELECT t.app_id, t.entity_id, @attrId, 'null', @createdAt FROM triples t
+       WHERE t.app_id = @appId AND t.attr_id = @idAttrId
+         AND NOT EXISTS (SELECT 1 FROM triples x WHERE x.app_id = t.app_id AND x.entity_id = t.entity_id AND x.attr_id = @attrId)`,
+    );
     this.lastTx = db.prepare<[string], { created_at: number }>(
       'SELECT created_at FROM transactions WHERE app_id = ? ORDER BY id DESC LIMIT 1',
     );
@@ -81,6 +88,11 @@ export class TripleStore {
 
   deleteAllOfAttr(appId: string, attrId: string): void {
     this.deleteAttr.run(appId, attrId);
+  }
+
+  /** Gives every entity of a namespace (per its id attr) an explicit null for `attrId` where it has no value. */
+  fillNulls(appId: string, idAttrId: string, attrId: string, createdAt: number): void {
+    this.fillNullsStmt.run({ appId, idAttrId, attrId, createdAt });
   }
 
   /**

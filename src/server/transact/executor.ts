@@ -44,7 +44,7 @@ export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult 
 }
 
 /** Two attrs can't share a forward identity (Instant's `app_ident_uq`). */
-function addAttr(opts: ExecuteOptions, attr: Attr): void {
+function addAttr(opts: ExecuteOptions, view: DataView, attr: Attr, writer: GroupWriter): void {
   const clash = opts.attrStore.load(opts.appId).fwd(attr.etype, attr.label);
   if (clash) {
     throw new InstantError('record-not-unique', `\`${attr.label}\` already exists on \`${attr.etype}\``, {
@@ -54,6 +54,11 @@ function addAttr(opts: ExecuteOptions, attr: Attr): void {
     });
   }
   opts.attrStore.insert(opts.appId, attr);
+  // A new indexed data attr gives existing entities of its namespace an explicit null.
+  const idAttr = view.attrs.idAttr(attr.etype);
+  if (attr.indexed && attr.valueType === 'blob' && idAttr && attr.label !== 'id') {
+    opts.store.fillNulls(opts.appId, idAttr.id, attr.id, writer.now);
+  }
 }
 
 function distinctOps(steps: TxStep[]): TxOp[] {
@@ -70,7 +75,7 @@ function runGroup(opts: ExecuteOptions, view: DataView, writer: GroupWriter, op:
   const of = <K extends TxOp>(k: K) => steps.filter((s): s is Extract<TxStep, { op: K }> => s.op === k);
   switch (op) {
     case 'add-attr':
-      for (const s of of('add-attr')) addAttr(opts, s.attr);
+      for (const s of of('add-attr')) addAttr(opts, view, s.attr, writer);
       return;
     case 'update-attr':
       for (const s of of('update-attr')) {

@@ -23,7 +23,7 @@ export class GroupWriter {
 
   constructor(
     private readonly view: DataView,
-    private readonly now: number,
+    readonly now: number,
   ) {}
 
   private attr(attrId: string): Attr {
