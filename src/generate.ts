@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { emitClient } from './emit/emitClient.js';
-import { loadSchema } from './schema/loadSchema.js';
+import { settingsOf, type Options } from './config/options.js';
 import { TOOL_VERSION } from './util/version.js';
-import { formatFiles } from './write/format.js';
-import { outputDiff, writeOutput, type WriteResult } from './write/writeOutput.js';
+import { MANIFEST_FILE, upToDateManifest } from './write/manifest.js';
+import type { WriteResult } from './write/writeOutput.js';
 
-export interface GenerateOptions {
+export interface GenerateOptions extends Options {
   schemaFile: string;
   /** Default: `instant.gen/` beside the schema. */
   outDir?: string;
@@ -17,6 +16,10 @@ export interface GenerateResult extends Partial<WriteResult> {
   outDir: string;
   entities: number;
   links: number;
+  /** Nothing to do: inputs, settings and tool version unchanged since the last run. */
+  noop: boolean;
+  /** The schema file and its local imports (what `--watch` watches). */
+  inputs: string[];
   /** With `check`: whether the output differs, and how. */
   stale?: boolean;
   diff?: string;
@@ -28,9 +31,28 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const started = performance.now();
   const schemaFile = path.resolve(options.schemaFile);
   const outDir = path.resolve(options.outDir ?? path.join(path.dirname(schemaFile), 'instant.gen'));
-  const { ir } = await loadSchema(schemaFile);
-  const files = await formatFiles(emitClient(ir, { outDir, toolVersion: TOOL_VERSION }));
-  const summary = { outDir, entities: ir.entities.length, links: ir.links.length };
-  if (options.check) return { ...summary, ...outputDiff(outDir, files), ms: performance.now() - started };
-  return { ...summary, ...writeOutput(outDir, files), ms: performance.now() - started };
+  const settings = settingsOf(options);
+  const elapsed = () => performance.now() - started;
+
+  // The instant no-op: decided from hashes alone, before the compiler or prettier are loaded.
+  const fresh = upToDateManifest(outDir, settings, TOOL_VERSION);
+  if (fresh && fresh.inputs.includes(path.relative(outDir, schemaFile).split(path.sep).join('/'))) {
+    const inputs = fresh.inputs.map((f) => path.resolve(outDir, f));
+    const files = [...Object.keys(fresh.outputs), MANIFEST_FILE];
+    return { outDir, entities: fresh.entities, links: fresh.links, noop: true, inputs, stale: false, written: [], unchanged: files, removed: [], ms: elapsed() };
+  }
+
+  const [{ loadSchema }, { emitClient }, { formatFiles }, { createManifest }, writer] = await Promise.all([
+    import('./schema/loadSchema.js'),
+    import('./emit/emitClient.js'),
+    import('./write/format.js'),
+    import('./write/manifest.js'),
+    import('./write/writeOutput.js'),
+  ]);
+  const { ir, files: inputs } = await loadSchema(schemaFile);
+  const files = await formatFiles(emitClient(ir, { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
+  const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs };
+  files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: TOOL_VERSION, ...summary }));
+  if (options.check) return { ...summary, ...writer.outputDiff(outDir, files), ms: elapsed() };
+  return { ...summary, ...writer.writeOutput(outDir, files), ms: elapsed() };
 }

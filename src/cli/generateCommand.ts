@@ -1,13 +1,25 @@
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
-import { generate } from '../generate.js';
+import type { Argv, CommandModule } from 'yargs';
+import { loadConfig, mergeOptions } from '../config/loadConfig.js';
+import type { Options } from '../config/options.js';
+import { generate, type GenerateResult } from '../generate.js';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
 import { SchemaError } from '../schema/SchemaError.js';
+import { createLogger, type LogLevel, type Logger } from './logger.js';
+import { watchAndGenerate } from './watch.js';
 
-interface GenerateArgs {
-  schema?: string;
-  out?: string;
+export interface GenerateArgs extends Options {
+  config?: string;
   check?: boolean;
+  watch?: boolean;
+  'log-level'?: LogLevel;
+  silent?: boolean;
+}
+
+export function withLogOptions<T>(y: Argv<T>) {
+  return y
+    .option('log-level', { choices: ['silent', 'error', 'warn', 'info', 'debug'] as const, describe: 'How much to print', default: 'info' as const })
+    .option('silent', { type: 'boolean', describe: 'Print nothing (same as --log-level silent)' });
 }
 
 export function generateCommand(setExitCode: (code: number) => void): CommandModule<object, GenerateArgs> {
@@ -15,41 +27,74 @@ export function generateCommand(setExitCode: (code: number) => void): CommandMod
     command: 'generate',
     describe: 'Generate a typed admin client from instant.schema.ts',
     builder: (y) =>
-      y
-        .option('schema', { type: 'string', describe: 'Schema file (default: found like Instant\'s CLI: $INSTANT_SCHEMA_FILE_PATH, ./, src/, lib/, app/)' })
+      withLogOptions(y)
+        .option('schema', { type: 'string', describe: "Schema file (default: found like Instant's CLI: $INSTANT_SCHEMA_FILE_PATH, ./, src/, lib/, app/)" })
         .option('out', { type: 'string', describe: 'Output folder (default: instant.gen/ beside the schema)' })
         .option('check', { type: 'boolean', describe: 'Write nothing; exit 1 with a diff when the output is stale (for CI)' })
+        .option('watch', { type: 'boolean', describe: 'Regenerate when the schema or a file it imports changes' })
+        .option('config', { type: 'string', describe: 'Config file (default: instant-codegen.config.{ts,js,mjs,json}, or "instant-codegen" in package.json)' })
+        .option('validation', { type: 'boolean', describe: 'Client-side validation on by default in the client (--no-validation: off)' })
+        .option('output', { choices: ['ts', 'dts'] as const, describe: '"ts": .ts files; "dts": .js files with .d.ts types' })
+        .option('dates', { choices: ['stored', 'date'] as const, describe: 'Dates in results: as stored (number or ISO string), or Date objects' })
+        .option('prettier', { choices: ['fixed', 'project'] as const, describe: "Format with the tool's fixed config, or your project's" })
+        .conflicts('check', 'watch')
         .example('$0 generate', 'find instant.schema.ts and write instant.gen/ beside it')
         .example('$0 generate --schema src/instant.schema.ts --out src/db', 'explicit paths')
-        .example('$0 generate --check', 'in CI: fail when the generated client is out of date'),
+        .example('$0 generate --check', 'in CI: fail when the generated client is out of date')
+        .example('$0 generate --watch', 'regenerate on every save'),
     handler: async (args) => setExitCode(await runGenerate(args)),
   };
 }
 
+/** Flags over config over defaults; errors in the user's input are reported, not thrown. */
 export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Promise<number> {
+  const log = createLogger(args.silent ? 'silent' : args['log-level']);
   try {
-    const schemaFile = args.schema ? path.resolve(cwd, args.schema) : findSchemaFile(cwd);
-    const result = await generate({ schemaFile, outDir: args.out && path.resolve(cwd, args.out), check: args.check });
-    const where = path.relative(cwd, result.outDir) || '.';
-    const counts = `${result.entities} entities, ${result.links} links`;
-    const ms = `${Math.round(result.ms)} ms`;
-    if (args.check) {
-      if (result.stale) {
-        process.stdout.write(result.diff!);
-        console.error(`instant-codegen: ${where} is out of date with ${path.relative(cwd, schemaFile)} (${counts}). Run \`instant-codegen generate\`.`);
-        return 1;
-      }
-      console.log(`instant-codegen: ${where} is up to date (${counts}, ${ms})`);
+    const flags: Options = {
+      schema: args.schema && path.resolve(cwd, args.schema),
+      out: args.out && path.resolve(cwd, args.out),
+      validation: args.validation,
+      output: args.output,
+      dates: args.dates,
+      prettier: args.prettier,
+    };
+    const config = await loadConfig(cwd, args.config);
+    if (config.file) log.debug(`config: ${path.relative(cwd, config.file)}`);
+    const options = mergeOptions(config, flags);
+    const schemaFile = options.schema ?? findSchemaFile(cwd);
+    const run = () => generate({ ...options, schemaFile, outDir: options.out, check: args.check });
+    if (args.watch) return await watchAndGenerate(run, schemaFile, (result, error) => report(log, cwd, schemaFile, args, result, error));
+    return report(log, cwd, schemaFile, args, await run());
+  } catch (error) {
+    return report(log, cwd, '', args, undefined, error);
+  }
+}
+
+/** One line per run; errors with their location and fix. Returns the exit code. */
+function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs, result?: GenerateResult, error?: unknown): number {
+  if (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    log.error(log.color.red(error.format(cwd)));
+    return 1;
+  }
+  const r = result!;
+  const where = path.relative(cwd, r.outDir) || '.';
+  const counts = `${r.entities} entities, ${r.links} links`;
+  const ms = `${Math.round(r.ms)} ms`;
+  if (args.check) {
+    if (!r.stale) {
+      log.info(`instant-codegen: ${where} is up to date (${counts}, ${ms})`);
       return 0;
     }
-    const removed = result.removed!.length ? `, ${result.removed!.length} removed` : '';
-    console.log(`instant-codegen: ${counts} → ${where} (${result.written!.length} written, ${result.unchanged!.length} unchanged${removed}) in ${ms}`);
-    return 0;
-  } catch (error) {
-    if (error instanceof SchemaError) {
-      console.error(error.format(cwd));
-      return 1;
-    }
-    throw error;
+    if (log) process.stdout.write(r.diff!);
+    log.error(`instant-codegen: ${where} is out of date with ${path.relative(cwd, schemaFile)} (${counts}). Run \`instant-codegen generate\`.`);
+    return 1;
   }
+  if (r.noop) {
+    log.info(`instant-codegen: ${counts} → ${where} (up to date, nothing to do) in ${ms}`);
+    return 0;
+  }
+  const removed = r.removed!.length ? `, ${r.removed!.length} removed` : '';
+  log.info(`instant-codegen: ${counts} → ${where} (${r.written!.length} written, ${r.unchanged!.length} unchanged${removed}) in ${ms}`);
+  return 0;
 }

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { generateCommand } from './generateCommand.js';
+import { initCommand } from './initCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { TOOL_VERSION } from '../util/version.js';
 
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]')
     .command(generateCommand((code) => (exitCode = code)))
     .command(serveCommand((code) => (exitCode = code)))
+    .command(initCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command, e.g. `instant-codegen generate`.')
     .strict()
     .version(TOOL_VERSION)

@@ -1,3 +1,4 @@
+import type { EmitSettings } from '../config/options.js';
 import type { EntityIR, SchemaIR } from '../ir/types.js';
 import { fileStem, pascalCase, uniqueNames } from './names.js';
 
@@ -11,12 +12,13 @@ export interface EmitContext {
   fileName(entity: string): string;
   /** Names of user types (from type arguments) available in `user-types.ts`. */
   userTypeNames: string[];
+  settings: EmitSettings;
 }
 
 /** Type names the index itself declares; entity prefixes must not produce them. */
 const INDEX_TYPES = ['Query', 'QueryRows', 'QueryChecks', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User'];
 
-export function createEmitContext(ir: SchemaIR, userTypeNames: string[]): EmitContext {
+export function createEmitContext(ir: SchemaIR, userTypeNames: string[], settings: EmitSettings): EmitContext {
   const names = ir.entities.map((e) => e.name);
   const typeNames = uniqueNames(names, pascalCase, [...INDEX_TYPES, ...userTypeNames]);
   const fileNames = uniqueNames(names, fileStem, ['index', 'runtime', 'user-types', 'schema']);
@@ -27,5 +29,6 @@ export function createEmitContext(ir: SchemaIR, userTypeNames: string[]): EmitCo
     typeName: (name) => typeNames.get(name)!,
     fileName: (name) => fileNames.get(name)!,
     userTypeNames,
+    settings,
   };
 }

@@ -63,7 +63,8 @@ ${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`).join('\n')}
  * (else https://api.instantdb.com).
  */
 export function createClient(config?: rt.ClientConfig): InstantClient {
-  return rt.exposeEntities(rt.createClientCore(config, defs), ${JSON.stringify(topLevel.map((e) => e.name))}) as unknown as InstantClient;
+  const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs);
+  return rt.exposeEntities(core, ${JSON.stringify(topLevel.map((e) => e.name))}) as unknown as InstantClient;
 }
 `.replace(/^\s*$\n(?=\s*$)/gm, '');
 }

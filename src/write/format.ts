@@ -1,4 +1,6 @@
+import path from 'node:path';
 import * as prettier from 'prettier';
+import type { EmitSettings } from '../config/options.js';
 
 /** Fixed on purpose: the output must be byte-identical on every machine, whatever the user's prettier config. */
 export const PRETTIER_OPTIONS: prettier.Options = {
@@ -14,11 +16,14 @@ export const PRETTIER_OPTIONS: prettier.Options = {
   endOfLine: 'lf',
 };
 
-export async function formatFiles(files: Map<string, string>): Promise<Map<string, string>> {
+/** Formats every file; with `prettier: 'project'`, the config prettier finds for the output folder wins. */
+export async function formatFiles(files: Map<string, string>, settings?: EmitSettings, outDir = process.cwd()): Promise<Map<string, string>> {
+  const project = settings?.prettier === 'project' ? await prettier.resolveConfig(path.join(outDir, 'index.ts'), { editorconfig: true }) : null;
+  const options = { ...PRETTIER_OPTIONS, ...project };
   const entries = await Promise.all(
     [...files].map(async ([file, text]) => {
-      const parser = file.endsWith('.json') ? 'json' : 'typescript';
-      return [file, await prettier.format(text, { ...PRETTIER_OPTIONS, parser })] as const;
+      const parser = file.endsWith('.json') ? 'json' : file.endsWith('.md') ? 'markdown' : file.endsWith('.js') ? 'babel' : 'typescript';
+      return [file, await prettier.format(text, { ...options, parser })] as const;
     }),
   );
   return new Map(entries);
