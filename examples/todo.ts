@@ -22,6 +22,10 @@ try {
   console.log(`\ncreated alyssa@example.com (id ${alyssa.id}); her refresh token verifies: ${alyssa.email === 'alyssa@example.com'}`);
 
   // One atomic transaction: goals, todos, links, lookups by unique attributes.
+  // A lookup as a link target ({ title: 'Stretch' }) must find an entity that existed before the
+  // transaction or that the transaction creates through the same lookup, as here: Instant resolves it
+  // before writing, so a title set by another step (`db.todos.tx(id()).create({ title: 'Stretch', ... })`)
+  // would not be found yet ("The entity for the lookup does not exist.").
   const fit = id();
   const read = id();
   const run = id();
@@ -29,7 +33,7 @@ try {
     db.goals.tx(fit).create({ title: 'Get fit', priority: 2, done: false, metrics: { target: 10, current: 3, unit: 'km' } }),
     db.goals.tx(read).create({ title: 'Read more', priority: 1, done: false }).link({ owner: { email: 'alyssa@example.com' } }),
     db.todos.tx(run).create({ title: 'Run 5k', done: false, createdAt: Date.now() }),
-    db.todos.tx(id()).create({ title: 'Stretch', done: true, createdAt: Date.now() }),
+    db.todos.tx({ title: 'Stretch' }).update({ done: true, createdAt: Date.now() }),
     db.goals.tx(fit).link({ todos: [run, { title: 'Stretch' }], owner: { email: 'alyssa@example.com' } }),
   ]);
   console.log(`transaction ${txId} committed`);

@@ -1,5 +1,10 @@
 import path from 'node:path';
 import { generate } from '../../src/generate.js';
+import { emitClient } from '../../src/emit/emitClient.js';
+import type { SchemaIR } from '../../src/ir/types.js';
+import { TOOL_VERSION } from '../../src/util/version.js';
+import { formatFiles } from '../../src/write/format.js';
+import { writeOutput } from '../../src/write/writeOutput.js';
 import { fixtureSchema, scratchDir } from './paths.js';
 
 /** Generates a fixture's client into a scratch folder and imports it (vitest compiles the TypeScript). */
@@ -7,6 +12,19 @@ export async function importGeneratedClient<T = any>(fixture: string): Promise<T
   const outDir = path.join(scratchDir(`client-${fixture}`), 'instant.gen');
   await generate({ schemaFile: fixtureSchema(fixture), outDir });
   return (await import(path.join(outDir, 'index.ts'))) as T;
+}
+
+/**
+ * Generates a client straight from an IR (e.g. `buildIR(i.schema(...))`, no schema file) into
+ * `<scratch>/instant.gen` and imports it. The IR's `schemaFile` only names the source in the headers; it
+ * is set to `<scratch>/instant.schema.ts`, as if the schema sat beside the output.
+ */
+export async function importClientFromIR<T = any>(ir: SchemaIR, label: string): Promise<{ mod: T; dir: string }> {
+  const dir = scratchDir(`client-ir-${label}`);
+  const outDir = path.join(dir, 'instant.gen');
+  const files = await formatFiles(emitClient({ ...ir, schemaFile: path.join(dir, 'instant.schema.ts') }, { outDir, toolVersion: TOOL_VERSION }));
+  writeOutput(outDir, files);
+  return { mod: (await import(path.join(outDir, 'index.ts'))) as T, dir };
 }
 
 /** A fetch that records calls and answers with the given status and body. */

@@ -647,6 +647,53 @@ export const TRANSACT_CASES: ConformanceCase[] = [
     expect: { result: 'carol' },
   },
   {
+    // Instant runs each op group as one INSERT (triple.clj `insert-multi!`): entity-position lookups are
+    // upserted first, so they count for the whole group, whatever the order of the steps.
+    name: 'a link target lookup created through the same lookup later in the transaction',
+    covers: ['semantics 3.2', 'semantics 3.3'],
+    fixture: 'todo',
+    run: async (db, ctx) => {
+      await db.transact([
+        db.tx.goals[ctx.ids.read].link({ owner: lookup('name', 'dave') }),
+        db.tx.owners[lookup('name', 'dave')].update({}),
+      ]);
+      const r = await db.query({ goals: { $: { where: { title: 'Read more' } }, owner: {} } });
+      return r.goals[0].owner.name;
+    },
+    expect: { result: 'dave' },
+  },
+  {
+    // The shape of examples/todo.ts before its fix. In that same INSERT, a value lookup reads the data as
+    // it was before the statement (plus the entity-position lookups above): a unique value written by
+    // another step with a plain id is not seen yet, and the whole transaction is rejected.
+    name: 'a link target lookup does not see a unique value another step of the transaction writes',
+    covers: ['semantics 3.2'],
+    fixture: 'todo',
+    run: async (db, ctx) => {
+      const error = await db
+        .transact([
+          db.tx.owners[id()].create({ name: 'carol' }),
+          db.tx.goals[ctx.ids.read].link({ owner: lookup('name', 'carol') }),
+        ])
+        .then(
+          () => 'committed',
+          (e: any) => [e.status, e.body?.type, e.body?.message, e.body?.hint?.input],
+        );
+      return [error, await titles(db, 'owners', 'name')];
+    },
+    expect: {
+      result: [
+        [
+          400,
+          'validation-failed',
+          'Validation failed for lookup: The entity for the lookup does not exist.',
+          { 'attribute-id': expect.any(String), namespace: 'owners', label: 'name', value: 'carol' },
+        ],
+        ['alice'],
+      ],
+    },
+  },
+  {
     name: 'linked values must be uuids',
     covers: ['semantics 3.2'],
     fixture: 'todo',
