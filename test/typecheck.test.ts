@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../src/generate.js';
@@ -19,11 +20,28 @@ describe('every fixture generates a client that type-checks under tsc --strict (
   }
 });
 
-describe('type-level contract (test/types/*.types.ts)', () => {
-  it('wrong names, values, operators and lookups fail to compile; result types are exact', { timeout: 120_000 }, async () => {
-    await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(ROOT, 'test/types/generated/todo') });
-    const { code, output } = typecheck([path.join(ROOT, 'test/types/todo.types.ts')], { types: ['node'] });
-    expect(output).toBe('');
-    expect(code).toBe(0);
-  });
+describe('type-level contract (test/types/todo.types.ts)', () => {
+  for (const output of ['ts', 'dts'] as const) {
+    it(`wrong names, values, operators and lookups fail to compile; result types are exact (--output ${output})`, { timeout: 120_000 }, async () => {
+      const dir = scratchDir(`types-${output}`);
+      await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'generated/todo'), output });
+      fs.copyFileSync(path.join(ROOT, 'test/types/todo.types.ts'), path.join(dir, 'todo.types.ts'));
+      const { code, output: errors } = typecheck([path.join(dir, 'todo.types.ts')], { types: ['node'] });
+      expect(errors).toBe('');
+      expect(code).toBe(0);
+    });
+  }
+});
+
+describe('--output dts: .js files with .d.ts types', () => {
+  for (const name of ['escaping', 'type-only', 'all-links']) {
+    it(`${name} type-checks`, { timeout: 120_000 }, async () => {
+      const outDir = path.join(scratchDir(`dts-${name}`), 'instant.gen');
+      await generate({ schemaFile: fixtureSchema(name), outDir, output: 'dts' });
+      expect(fs.readdirSync(path.join(outDir, 'entities')).every((f) => f.endsWith('.js') || f.endsWith('.d.ts'))).toBe(true);
+      const { code, output } = typecheck([path.join(outDir, 'index.d.ts')], AI_STUB);
+      expect(output).toBe('');
+      expect(code).toBe(0);
+    });
+  }
 });

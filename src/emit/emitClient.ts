@@ -8,10 +8,13 @@ import { createEmitContext } from './context.js';
 import { entityModule } from './entityModule.js';
 import { header } from './header.js';
 import { indexModule } from './indexModule.js';
+import { renderModule } from './moduleParts.js';
 import { readmeFile } from './readmeFile.js';
 import { userTypeNames, userTypesModule } from './userTypesModule.js';
 
-const RUNTIME_DIR = fileURLToPath(new URL('../../templates/runtime/', import.meta.url));
+const RUNTIME_SOURCES = fileURLToPath(new URL('../../templates/runtime/', import.meta.url));
+/** The runtime compiled to .js + .d.ts by `npm run build` (tsconfig.templates.json). */
+const RUNTIME_BUILT = fileURLToPath(new URL('../../dist/templates/runtime/', import.meta.url));
 
 export interface EmitOptions {
   outDir: string;
@@ -32,12 +35,17 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): Map<string, stri
   const top = header({ toolVersion: options.toolVersion, schemaPath, schemaHash: sha256(published).slice(0, 16) });
   const userTypes = userTypesModule(ir.types, options.outDir);
   const ctx = createEmitContext(ir, userTypes ? userTypeNames(ir.types) : [], options.settings ?? settingsOf({}));
+  const { output } = ctx.settings;
   const files = new Map<string, string>();
-  for (const entity of ir.entities) files.set(`entities/${ctx.fileName(entity.name)}.ts`, top + entityModule(ctx, entity));
-  files.set('index.ts', top + indexModule(ctx));
+  for (const entity of ir.entities) {
+    for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, top)) files.set(file, text);
+  }
+  for (const [file, text] of renderModule('index', indexModule(ctx), output, top)) files.set(file, text);
+  // Copied types, and possibly a `const` a type refers to: kept as .ts in both modes.
   if (userTypes) files.set('user-types.ts', top + userTypes);
-  for (const name of fs.readdirSync(RUNTIME_DIR).sort()) {
-    files.set(`runtime/${name}`, top + fs.readFileSync(path.join(RUNTIME_DIR, name), 'utf8'));
+  const runtimeDir = output === 'ts' ? RUNTIME_SOURCES : RUNTIME_BUILT;
+  for (const name of fs.readdirSync(runtimeDir).filter((f) => !f.endsWith('.map')).sort()) {
+    files.set(`runtime/${name}`, top + fs.readFileSync(path.join(runtimeDir, name), 'utf8'));
   }
   files.set('schema.json', published);
   files.set('README.md', readmeFile(ctx, schemaPath));

@@ -1,26 +1,26 @@
 import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
 import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
+import type { ModuleParts } from './moduleParts.js';
 import { docText, propertyKey } from './names.js';
 
-/** `entities/<entity>.ts`: the explicit types, validators and API of one entity. */
-export function entityModule(ctx: EmitContext, entity: EntityIR): string {
+const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
+
+/** `entities/<entity>`: the explicit types, validators and API of one entity. */
+export function entityModule(ctx: EmitContext, entity: EntityIR): ModuleParts {
   const T = ctx.typeName(entity.name);
-  const parts = [
-    imports(ctx, entity),
-    rowTypes(ctx, entity, T),
-    writeTypes(ctx, entity, T),
-    queryTypes(ctx, entity, T),
-    apiTypes(entity, T),
-    runtimeDef(entity, T),
-  ];
-  return parts.join('\n');
+  return {
+    typeImports: typeImports(ctx, entity),
+    types: [rowTypes(ctx, entity, T), writeTypes(ctx, entity, T), queryTypes(ctx, entity, T), apiTypes(entity, T)].join('\n'),
+    valueImports: [RUNTIME_IMPORT],
+    values: runtimeDef(entity, T),
+  };
 }
 
 const doc = (text: string) => `/** ${docText(text)} */\n`;
 
-function imports(ctx: EmitContext, entity: EntityIR): string {
-  const lines = [`import * as rt from '../runtime/index.js';`];
+function typeImports(ctx: EmitContext, entity: EntityIR): string[] {
+  const lines = [RUNTIME_IMPORT];
   const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
   for (const target of targets) {
     const T = ctx.typeName(target);
@@ -29,7 +29,7 @@ function imports(ctx: EmitContext, entity: EntityIR): string {
   }
   const used = usedUserTypes(ctx, entity);
   if (used.length) lines.push(`import type { ${used.join(', ')} } from '../user-types.js';`);
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 function usedUserTypes(ctx: EmitContext, entity: EntityIR): string[] {
@@ -130,15 +130,19 @@ ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a uniqu
 }
 
 /** The spec tables are `as const`: attribute names such as `toString` would otherwise lose their literal types. */
-function runtimeDef(entity: EntityIR, T: string): string {
+function runtimeDef(entity: EntityIR, T: string): ModuleParts['values'] {
   const attrs = entity.attrs.map((a) => `${propertyKey(a.name)}: '${a.valueType}${a.required ? '' : a.clientRequired ? '*' : '?'}',`);
   const links = entity.links.map((l) => `${propertyKey(l.label)}: ${JSON.stringify(l.has === 'many' ? `${l.target}[]` : l.target)},`);
-  return `export const ${T}Def = rt.defineEntity<${T}Create, ${T}Update>({
-name: ${JSON.stringify(entity.name)},
-attrs: {\n${attrs.join('\n')}\n} as const,
-links: {\n${links.join('\n')}\n},
-});
-${doc(`Validates \`create\` attributes of \`${entity.name}\` (zod): unknown attributes, value types, required attributes.`)}export const ${T}CreateSchema = ${T}Def.validators.create;
-${doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`)}export const ${T}UpdateSchema = ${T}Def.validators.update;
-`;
+  const spec = (asConst: string) => `{\nname: ${JSON.stringify(entity.name)},\nattrs: {\n${attrs.join('\n')}\n}${asConst},\nlinks: {\n${links.join('\n')}\n},\n}`;
+  const createDoc = doc(`Validates \`create\` attributes of \`${entity.name}\` (zod): unknown attributes, value types, required attributes.`);
+  const updateDoc = doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`);
+  const schemas = `${createDoc}export const ${T}CreateSchema = ${T}Def.validators.create;\n${updateDoc}export const ${T}UpdateSchema = ${T}Def.validators.update;\n`;
+  return {
+    ts: `export const ${T}Def = rt.defineEntity<${T}Create, ${T}Update>(${spec(' as const')});\n${schemas}`,
+    js: `export const ${T}Def = rt.defineEntity(${spec('')});\n${schemas}`,
+    dts: `export declare const ${T}Def: rt.EntityDef<${T}Create, ${T}Update>;
+${createDoc}export declare const ${T}CreateSchema: rt.EntityDef<${T}Create, ${T}Update>['validators']['create'];
+${updateDoc}export declare const ${T}UpdateSchema: rt.EntityDef<${T}Create, ${T}Update>['validators']['update'];
+`,
+  };
 }

@@ -1,25 +1,40 @@
 import type { EmitContext } from './context.js';
+import type { ModuleParts } from './moduleParts.js';
 import { docText, propertyKey } from './names.js';
+
+const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
 export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'auth', 'entities', 'then'];
 
-/** `index.ts`: the typed client over all entities, and the public exports. */
-export function indexModule(ctx: EmitContext): string {
+/** `index`: the typed client over all entities, and the public exports. */
+export function indexModule(ctx: EmitContext): ModuleParts {
   const entities = ctx.ir.entities;
   const T = (name: string) => ctx.typeName(name);
   const topLevel = entities.filter((e) => !CLIENT_MEMBERS.includes(e.name));
-  const imports = entities.map(
-    (e) => `import { ${T(e.name)}Def, type ${T(e.name)}Api, type ${T(e.name)}Check, type ${T(e.name)}Options, type ${T(e.name)}Query, type ${T(e.name)}Row } from './entities/${ctx.fileName(e.name)}.js';`,
-  );
-  const reexports = entities.map((e) => `export type * from './entities/${ctx.fileName(e.name)}.js';`);
+  const from = (name: string) => `'./entities/${ctx.fileName(name)}.js'`;
+  const typeImports = entities.map((e) => `import type { ${['Api', 'Check', 'Options', 'Query', 'Row'].map((s) => T(e.name) + s).join(', ')} } from ${from(e.name)};`);
+  const valueImports = entities.map((e) => `import { ${T(e.name)}Def } from ${from(e.name)};`);
+  const reexports = [
+    ...entities.map((e) => `export type * from ${from(e.name)};`),
+    `export type { ClientConfig, Impersonation, QueryOptions, RequestOptions, TransactResult, User, UserSelector, Chunk, UpdateOptions } from './runtime/index.js';`,
+  ];
+  const valueExports = `export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`) and transaction chains (\`tx\`). */\n`;
-  return `import * as rt from './runtime/index.js';
-${imports.join('\n')}
+  const createDoc = `/**
+ * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
+ * (else https://api.instantdb.com).
+ */\n`;
+  const body = (typed: boolean) => `const defs${typed ? ': Record<string, rt.EntityDef>' : ''} = {
+${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`).join('\n')}
+};
 
-${reexports.join('\n')}
-export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';
-export type { ClientConfig, Impersonation, QueryOptions, RequestOptions, TransactResult, User, UserSelector, Chunk, UpdateOptions } from './runtime/index.js';
+${createDoc}export function createClient(config${typed ? '?: rt.ClientConfig): InstantClient' : ')'} {
+  const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs);
+  return rt.exposeEntities(core, ${JSON.stringify(topLevel.map((e) => e.name))})${typed ? ' as unknown as InstantClient' : ''};
+}
+`;
+  const types = `${reexports.join('\n')}
 
 /** A query over several entities, sent as one request. */
 export interface Query {
@@ -53,19 +68,15 @@ asUser(who: rt.Impersonation): InstantClient;
 /** Users, tokens and magic codes (always as admin). */
 auth: rt.AuthApi;
 }
-
-const defs: Record<string, rt.EntityDef> = {
-${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`).join('\n')}
-};
-
-/**
- * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
- * (else https://api.instantdb.com).
- */
-export function createClient(config?: rt.ClientConfig): InstantClient {
-  const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs);
-  return rt.exposeEntities(core, ${JSON.stringify(topLevel.map((e) => e.name))}) as unknown as InstantClient;
+`;
+  return {
+    typeImports: [RUNTIME_IMPORT, ...typeImports],
+    types,
+    valueImports: [RUNTIME_IMPORT, ...valueImports],
+    values: {
+      ts: `${valueExports}\n${body(true)}`,
+      js: `${valueExports}\n${body(false)}`,
+      dts: `${valueExports}\n${createDoc}export declare function createClient(config?: rt.ClientConfig): InstantClient;\n`,
+    },
+  };
 }
-`.replace(/^\s*$\n(?=\s*$)/gm, '');
-}
-
