@@ -143,3 +143,21 @@ describe('entity names that collide with client members', () => {
     expect('then' in db).toBe(false);
   });
 });
+
+describe("dates: 'date'", () => {
+  it('returns date attributes as Date objects, through nested links, and types them as Date', async () => {
+    const dated = await importGeneratedClient<Client>('todo', { dates: 'date' });
+    const body = {
+      goals: [{ id: 'g', title: 'Get fit', dueDate: 86_400_000, todos: [{ id: 't', title: 'run', createdAt: '2026-01-02T03:04:05.000Z', goal: { id: 'g', dueDate: null } }] }],
+    };
+    const db = dated.createClient({ appId: APP, adminToken: TOKEN, fetch: recordingFetch(200, body).fetch });
+    const [goal] = await db.goals.query({ todos: { goal: {} } });
+    expect(goal.dueDate).toEqual(new Date(86_400_000));
+    expect(goal.todos[0].createdAt).toEqual(new Date('2026-01-02T03:04:05.000Z'));
+    expect(goal.todos[0].goal!.dueDate).toBe(null);
+    expect(goal.title).toBe('Get fit');
+    // The stored form stays the default.
+    const stored = client(200, body).db;
+    expect((await stored.goals.query())[0].dueDate).toBe(86_400_000);
+  });
+});

@@ -45,3 +45,30 @@ describe('--output dts: .js files with .d.ts types', () => {
     });
   }
 });
+
+describe("dates: 'date'", () => {
+  it('types date attributes of results as Date (writes still take numbers, strings and Dates)', { timeout: 120_000 }, async () => {
+    const dir = scratchDir('dates');
+    await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'gen'), dates: 'date' });
+    const usage = path.join(dir, 'usage.ts');
+    fs.writeFileSync(
+      usage,
+      `import { createClient, id } from './gen/index.js';
+const db = createClient({ appId: 'a' });
+export async function f() {
+  const [todo] = await db.todos.query();
+  const created: Date = todo.createdAt;
+  const due: Date | null | undefined = (await db.goals.query())[0].dueDate;
+  db.todos.tx(id()).update({ createdAt: Date.now() });
+  db.todos.tx(id()).update({ createdAt: new Date() });
+  // @ts-expect-error a Date, not a number
+  const n: number = todo.createdAt;
+  return [created, due, n];
+}
+`,
+    );
+    const { code, output } = typecheck([usage]);
+    expect(output).toBe('');
+    expect(code).toBe(0);
+  });
+});

@@ -2,12 +2,12 @@ import type { AttrIR } from '../ir/types.js';
 
 // How each attribute appears in results, in writes, in `where`, and in the runtime validators.
 
-/** The value as the server returns it. Dates come back as stored (ms number or ISO string). */
-export function resultType(attr: AttrIR): string {
+/** The value in query results: as the server returns it, except dates with `dates: 'date'`. */
+export function resultType(attr: AttrIR, dates: 'stored' | 'date' = 'stored'): string {
   if (attr.tsType) return attr.tsType;
   switch (attr.valueType) {
     case 'date':
-      return 'string | number';
+      return dates === 'date' ? 'Date' : 'string | number';
     case 'json':
       return 'any';
     default:
@@ -17,7 +17,7 @@ export function resultType(attr: AttrIR): string {
 
 /** The value accepted in create/update/merge. */
 export function inputType(attr: AttrIR): string {
-  return attr.valueType === 'date' && !attr.tsType ? 'rt.DateInput' : resultType(attr);
+  return attr.valueType === 'date' ? 'rt.DateInput' : resultType(attr);
 }
 
 /** Required in results and on create: the server requires it, or `.clientRequired()` promises it. */

@@ -49,7 +49,7 @@ function linkDoc(entity: EntityIR, link: LinkEndIR): string {
 }
 
 function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
-  const fields = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a)}${isPresent(a) ? '' : ' | null'};`);
+  const fields = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a, ctx.settings.dates)}${isPresent(a) ? '' : ' | null'};`);
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
   const base = `${doc(`A \`${entity.name}\` entity as queries return it.${declared}`)}`;
   const attrs = `{\n${doc('The entity id (a UUID).')}id: string;\n${fields.join('\n')}\n}`;

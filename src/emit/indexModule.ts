@@ -30,7 +30,7 @@ ${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`).join('\n')}
 };
 
 ${createDoc}export function createClient(config${typed ? '?: rt.ClientConfig): InstantClient' : ')'} {
-  const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs);
+  const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs, { dates: '${ctx.settings.dates}' });
   return rt.exposeEntities(core, ${JSON.stringify(topLevel.map((e) => e.name))})${typed ? ' as unknown as InstantClient' : ''};
 }
 `;

@@ -1,4 +1,5 @@
 import { AuthApi } from './auth.js';
+import { reviveDates } from './dates.js';
 import type { EntityDef } from './entity.js';
 import { EntityChunk, type Chunk, type EntityRef } from './steps.js';
 import { Transport, resolveConfig, type ClientConfig, type Impersonation } from './transport.js';
@@ -24,18 +25,26 @@ export interface EntityApi {
   tx(ref: EntityRef): EntityChunk;
 }
 
-export function createClientCore(config: ClientConfig | undefined, defs: Readonly<Record<string, EntityDef>>): ClientCore {
-  return build(new Transport(resolveConfig(config)), defs);
+/** Chosen at generation time, since the generated types depend on them. */
+export interface GeneratedOptions {
+  /** `date`: date attributes come back as `Date` objects. */
+  dates?: 'stored' | 'date';
 }
 
-function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>): ClientCore {
+export function createClientCore(config: ClientConfig | undefined, defs: Readonly<Record<string, EntityDef>>, generated: GeneratedOptions = {}): ClientCore {
+  return build(new Transport(resolveConfig(config)), defs, generated);
+}
+
+function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>, generated: GeneratedOptions): ClientCore {
   const { validate } = transport.config;
 
-  const query = (q: AnyQuery, opts: QueryOptions = {}): Promise<Rows> => {
+  const query = async (q: AnyQuery, opts: QueryOptions = {}): Promise<Rows> => {
     if (validate) checkQuery(defs, q);
     // `$$ruleParams` travel inside the query, first (wire-protocol §4.1).
     const body = { query: opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q, 'inference?': true };
-    return transport.request<Rows>({ method: 'POST', path: '/admin/query', body, auth: 'admin', signal: opts.signal });
+    const rows = await transport.request<Rows>({ method: 'POST', path: '/admin/query', body, auth: 'admin', signal: opts.signal });
+    if (generated.dates === 'date') reviveDates(defs, rows);
+    return rows;
   };
 
   const transact = (chunks: Chunk | readonly Chunk[], opts: { signal?: AbortSignal } = {}): Promise<TransactResult> => {
@@ -60,7 +69,7 @@ function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>):
   return {
     query,
     transact,
-    asUser: (who) => build(transport.as(impersonationOf(who)), defs),
+    asUser: (who) => build(transport.as(impersonationOf(who)), defs, generated),
     auth: new AuthApi(new Transport(transport.config)),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
   };

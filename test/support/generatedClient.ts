@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { generate } from '../../src/generate.js';
+import type { Options } from '../../src/config/options.js';
 import { emitClient } from '../../src/emit/emitClient.js';
 import type { SchemaIR } from '../../src/ir/types.js';
 import { TOOL_VERSION } from '../../src/util/version.js';
@@ -8,9 +9,9 @@ import { writeOutput } from '../../src/write/writeOutput.js';
 import { fixtureSchema, scratchDir } from './paths.js';
 
 /** Generates a fixture's client into a scratch folder and imports it (vitest compiles the TypeScript). */
-export async function importGeneratedClient<T = any>(fixture: string): Promise<T> {
+export async function importGeneratedClient<T = any>(fixture: string, options: Options = {}): Promise<T> {
   const outDir = path.join(scratchDir(`client-${fixture}`), 'instant.gen');
-  await generate({ schemaFile: fixtureSchema(fixture), outDir });
+  await generate({ schemaFile: fixtureSchema(fixture), outDir, ...options });
   return (await import(path.join(outDir, 'index.ts'))) as T;
 }
 
