@@ -38,7 +38,7 @@ const CASES: BadInput[] = [
   { name: 'wrong has value', schema: GOOD.replace("has: 'many'", "has: 'lots'"), at: [8, 17], message: /`links\.goalsTodos\.forward\.has` is "lots"/ },
   { name: 'unknown system namespace', schema: GOOD.replace('todos: i.entity', '$todos: i.entity').replace("on: 'todos'", "on: '$todos'"), message: /the \$ prefix is reserved/ },
   { name: 'required custom attribute on $users', schema: GOOD.replace('todos: i.entity', '$users: i.entity({ nickname: i.string() }),\n    todos: i.entity'), at: [5, 34], message: /`\$users\.nickname`: custom attributes on \$users must be optional/ },
-  { name: 'throws while evaluating', schema: GOOD.replace('const _schema', 'const boom = (() => { throw new Error("kaboom"); })();\nconst _schema'), at: [2], message: /evaluating the schema failed: kaboom/ },
+  { name: 'throws while evaluating', schema: GOOD.replace('const _schema', 'const boom = (() => { throw new Error("kaboom"); })();\nconst _schema'), at: [2, 29], message: /evaluating the schema failed: kaboom/ },
   { name: 'imports a missing module', schema: `import { helper } from './missing-helper';\nhelper();\n${GOOD}`, message: /evaluating the schema failed: Cannot find module/ },
   { name: 'declares id', schema: GOOD.replace('title: i.string()', 'id: i.string(), title: i.string()'), at: [4, 27], message: /`goals\.id` is implicit/ },
 ];

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
+import { createJiti, type TransformOptions, type TransformResult } from 'jiti';
+import { ts } from 'ts-morph';
 import type { RuntimeSchema } from '../ir/buildIR.js';
 import { SchemaError } from './SchemaError.js';
 
@@ -13,20 +15,36 @@ function dslModulePath(): string {
 }
 
 /**
+ * Executes a TypeScript file of the user's (the schema, the rules) as Instant's CLI does (jiti), with every
+ * `@instantdb/*` import served by our own DSL, and returns its default export. Errors name the first
+ * frame in the user's files. `what` names the file in messages ("the schema", "the rules file").
+ */
+export async function importWithInstantDsl(file: string, instantSpecifiers: string[], userFiles: string[], what: string): Promise<unknown> {
+  const dsl = dslModulePath();
+  const alias = Object.fromEntries([...KNOWN_INSTANT_PACKAGES, ...instantSpecifiers].map((s) => [s, dsl]));
+  const sourceMaps = new Map<string, SourceMap>();
+  const transform = (opts: TransformOptions) => transpileWithTypeScript(opts, sourceMaps);
+  const jiti = createJiti(import.meta.url, { alias, moduleCache: false, fsCache: false, interopDefault: true, transform });
+  let exported: unknown;
+  try {
+    exported = await jiti.import(file, { default: true });
+  } catch (error) {
+    throw evaluationError(error, userFiles, file, what, sourceMaps);
+  }
+  if (exported && typeof exported === 'object' && '__esModule' in exported) {
+    // No default export: this is the module object, whose `__esModule` marker must not leak (it is not writable).
+    const { __esModule: _, ...rest } = exported as Record<string, unknown>;
+    return rest;
+  }
+  return exported;
+}
+
+/**
  * Executes the schema file as Instant's CLI does (jiti), with every `@instantdb/*` import served by our
  * own DSL: generation then needs no Instant package, and any package works as the source of `i`.
  */
 export async function evaluateSchema(schemaFile: string, instantSpecifiers: string[], userFiles: string[]): Promise<RuntimeSchema> {
-  const dsl = dslModulePath();
-  const alias = Object.fromEntries([...KNOWN_INSTANT_PACKAGES, ...instantSpecifiers].map((s) => [s, dsl]));
-  const jiti = createJiti(import.meta.url, { alias, moduleCache: false, fsCache: false, interopDefault: true, sourceMaps: true });
-  let exported: unknown;
-  try {
-    exported = await jiti.import(schemaFile, { default: true });
-  } catch (error) {
-    throw evaluationError(error, userFiles, schemaFile);
-  }
-  if (exported && typeof exported === 'object' && '__esModule' in exported) delete (exported as Record<string, unknown>).__esModule;
+  const exported = await importWithInstantDsl(schemaFile, instantSpecifiers, userFiles, 'the schema');
   if (!isSchemaLike(exported)) {
     throw new SchemaError(
       'the schema file has no default export of an `i.schema(...)` value',
@@ -37,6 +55,27 @@ export async function evaluateSchema(schemaFile: string, instantSpecifiers: stri
   return exported;
 }
 
+/**
+ * TypeScript's own transpiler (bundled in ts-morph, already loaded to read the schema) instead of jiti's
+ * babel: several times faster on large schemas. Its inline source map keeps error locations exact.
+ */
+function transpileWithTypeScript(opts: TransformOptions, sourceMaps: Map<string, SourceMap>): TransformResult {
+  const { outputText, sourceMapText } = ts.transpileModule(opts.source, {
+    fileName: opts.filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, allowJs: true, sourceMap: true },
+    reportDiagnostics: false,
+  });
+  if (opts.filename && sourceMapText) sourceMaps.set(opts.filename, new SourceMap(JSON.parse(sourceMapText)));
+  return { code: outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, '') };
+}
+
+/** Maps a position in transpiled code back to the user's source (1-based in and out). */
+function originalPosition(file: string, line: number, column: number, sourceMaps: Map<string, SourceMap>) {
+  const entry = sourceMaps.get(file)?.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number } | undefined;
+  if (entry?.originalLine === undefined) return { file, line, column };
+  return { file, line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+}
+
 function isSchemaLike(value: unknown): value is RuntimeSchema {
   if (!value || typeof value !== 'object') return false;
   const entities = (value as { entities?: unknown }).entities;
@@ -44,18 +83,16 @@ function isSchemaLike(value: unknown): value is RuntimeSchema {
 }
 
 /** Points at the first stack frame inside the user's files, so the message names file:line:col. */
-function evaluationError(error: unknown, userFiles: string[], schemaFile: string): SchemaError {
+function evaluationError(error: unknown, userFiles: string[], file: string, what: string, sourceMaps: Map<string, SourceMap>): SchemaError {
   const err = error instanceof Error ? error : new Error(String(error));
   const frame = (err.stack ?? '')
     .split('\n')
     .map((line) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim()))
     .find((m) => m && userFiles.includes(m[1].replace(/^file:\/\//, '')));
-  const location = frame
-    ? { file: frame[1].replace(/^file:\/\//, ''), line: Number(frame[2]), column: Number(frame[3]) }
-    : { file: schemaFile, line: 1, column: 1 };
+  const location = frame ? originalPosition(frame[1].replace(/^file:\/\//, ''), Number(frame[2]), Number(frame[3]), sourceMaps) : { file, line: 1, column: 1 };
   const missing = /Cannot find module '([^']+)'/.exec(err.message);
   const fix = missing
-    ? `Install ${missing[1]} beside the schema, or remove the import (type-only imports need \`import type\`).`
-    : 'Fix the error above; the schema file is executed to read it, as Instant\'s CLI does.';
-  return new SchemaError(`evaluating the schema failed: ${err.message.split('\n')[0]}`, location, fix);
+    ? `Install ${missing[1]} beside ${what}, or remove the import (type-only imports need \`import type\`).`
+    : `Fix the error above; ${what} file is executed to read it, as Instant's CLI does.`;
+  return new SchemaError(`evaluating ${what} failed: ${err.message.split('\n')[0]}`, location, fix);
 }

@@ -36,8 +36,7 @@ export function parseModules(schemaFile: string): ParsedModules {
       if (resolved) queue.push(resolved);
     }
   }
-  const program = project.getProgram().compilerObject;
-  for (const sourceFile of byFile.values()) assertNoSyntaxErrors(program, sourceFile);
+  for (const sourceFile of byFile.values()) assertNoSyntaxErrors(sourceFile);
   return {
     schema: byFile.get(schemaFile)!,
     files: [...byFile.keys()],
@@ -66,8 +65,17 @@ export function resolveLocal(fromDir: string, specifier: string): string | undef
   return undefined;
 }
 
-function assertNoSyntaxErrors(program: ts.Program, sourceFile: SourceFile): void {
-  const diagnostics = program.getSyntacticDiagnostics(sourceFile.compilerNode);
+/**
+ * The parser's own diagnostics: what `getSyntacticDiagnostics` returns, without building a Program (which
+ * costs more than parsing). The property is internal to TypeScript, so fall back to a Program without it.
+ */
+function syntaxDiagnostics(sourceFile: SourceFile): readonly ts.Diagnostic[] {
+  const parsed = (sourceFile.compilerNode as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  return parsed ?? sourceFile.getProject().getProgram().compilerObject.getSyntacticDiagnostics(sourceFile.compilerNode);
+}
+
+function assertNoSyntaxErrors(sourceFile: SourceFile): void {
+  const diagnostics = syntaxDiagnostics(sourceFile);
   const first = diagnostics[0];
   if (!first) return;
   const { line, character } = sourceFile.compilerNode.getLineAndCharacterOfPosition(first.start ?? 0);

@@ -170,15 +170,15 @@ function resolveConst(expr: Node | undefined): Node {
       continue;
     }
     if (!Node.isIdentifier(node)) break;
-    const decl = node.getSymbol()?.getDeclarations()[0] ?? findConst(node);
-    if (!decl || !Node.isVariableDeclaration(decl)) break;
+    const decl = findConst(node);
+    if (!decl) break;
     node = decl.getInitializer();
   }
   return node!;
 }
 
-/** Without a type checker, symbols of identifiers are not bound; look the const up by name. */
-function findConst(id: Node): Node | undefined {
+/** A top-level const by name: asking for symbols would build a type checker, which costs more than everything else. */
+function findConst(id: Node) {
   return id.getSourceFile().getVariableDeclaration(id.getText());
 }
 
