@@ -1,17 +1,22 @@
 // The example program behind `npm run example`: the client generated from fixtures/todo/instant.schema.ts,
-// run against the local Instant-compatible server (in memory), printing what it does.
+// run against the local Instant-compatible server (in memory) with the rules of fixtures/todo/instant.perms.ts,
+// printing what it does.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadPerms } from '../dist/schema/loadPerms.js';
 import { loadSchema } from '../dist/schema/loadSchema.js';
 import { startServer } from '../dist/server/index.js';
 import { createClient, id, InstantAPIError, InstantValidationError } from '../fixtures/todo/instant.gen/index.js';
 
 const schemaFile = fileURLToPath(new URL('../fixtures/todo/instant.schema.ts', import.meta.url));
+const permsFile = fileURLToPath(new URL('../fixtures/todo/instant.perms.ts', import.meta.url));
 const show = (label: string, value: unknown) => console.log(`\n${label}\n${JSON.stringify(value, null, 2)}`);
 
 const { ir } = await loadSchema(schemaFile);
-const server = await startServer({ schema: ir, memory: true });
+const { rules } = await loadPerms(permsFile);
+const server = await startServer({ schema: ir, rules, memory: true });
 console.log(`local Instant server for ${path.relative(process.cwd(), schemaFile)} at ${server.url} (app ${server.appId})`);
+console.log(`rules: ${path.relative(process.cwd(), permsFile)} (admin requests bypass them)`);
 
 try {
   const db = createClient({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url });
@@ -54,10 +59,31 @@ try {
   const updated = await db.goals.get(fit);
   console.log(`\nafter merge, Get fit is at ${updated?.metrics?.current} of ${updated?.metrics?.target} ${updated?.metrics?.unit}`);
 
-  // Impersonation: the same typed client, acting as a user or as a guest.
+  // Impersonation: the same typed client, acting as a user or as a guest, gets what the rules let through
+  // (owners see their goals, todos go with their goal).
   const asAlyssa = db.asUser({ token });
-  const hers = await asAlyssa.goals.query({ $: { where: { owner: alyssa.id } } });
-  console.log(`as alyssa (by refresh token): ${hers.length} goals; as a guest: ${(await db.asUser({ guest: true }).goals.query()).length} goals visible (no rules file: everything is allowed)`);
+  const guest = db.asUser({ guest: true });
+  const hers = await asAlyssa.goals.query({ todos: {} });
+  console.log(`\nas alyssa (by refresh token): ${hers.map((g) => `${g.title} (${g.todos.length} todos)`).join(', ')}`);
+  console.log(`as a guest: ${(await guest.goals.query()).length} goals and ${(await guest.todos.query()).length} todos visible`);
+
+  // Writes are checked too: ben may create a goal of his own, not touch alyssa's.
+  const benToken = await db.auth.createToken('ben@example.com');
+  const ben = await db.auth.verifyToken(benToken);
+  const asBen = db.asUser({ token: benToken });
+  await asBen.transact(db.goals.tx(id()).create({ title: "Ben's goal", priority: 1, done: false }).link({ owner: ben.id }));
+  console.log(`as ben: ${(await asBen.goals.query()).map((g) => g.title).join(', ')}`);
+  try {
+    await asBen.transact(db.goals.tx(fit).update({ done: true }));
+  } catch (error) {
+    if (error instanceof InstantAPIError) console.log(`ben updating "Get fit": refused, ${error.status} ${error.type}: ${error.message}`);
+  }
+  // debugTransact says which rule decided, and writes nothing.
+  const dryRun = await asBen.debugTransact(db.goals.tx(fit).update({ done: true }));
+  show(
+    'debugTransact of the same write',
+    dryRun['check-results'].map((c) => ({ etype: c.etype, action: c.action, rule: c.program['display-code'], passed: c['check-pass?'] })),
+  );
 
   // Mistakes are caught before any request, naming entity.attr...
   try {

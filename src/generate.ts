@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { settingsOf, type Options } from './config/options.js';
-import { TOOL_VERSION } from './util/version.js';
+import { TOOL_VERSION, toolFingerprint } from './util/version.js';
 import { MANIFEST_FILE, upToDateManifest } from './write/manifest.js';
 import type { WriteResult } from './write/writeOutput.js';
 
@@ -35,7 +35,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const elapsed = () => performance.now() - started;
 
   // The instant no-op: decided from hashes alone, before the compiler or prettier are loaded.
-  const fresh = upToDateManifest(outDir, settings, TOOL_VERSION);
+  const fingerprint = toolFingerprint();
+  const fresh = upToDateManifest(outDir, settings, fingerprint);
   if (fresh && fresh.inputs.includes(path.relative(outDir, schemaFile).split(path.sep).join('/'))) {
     const inputs = fresh.inputs.map((f) => path.resolve(outDir, f));
     const files = [...Object.keys(fresh.outputs), MANIFEST_FILE];
@@ -52,7 +53,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { ir, files: inputs } = await loadSchema(schemaFile);
   const files = await formatFiles(emitClient(ir, { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
   const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs };
-  files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: TOOL_VERSION, ...summary }));
+  files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, ...summary }));
   if (options.check) return { ...summary, ...writer.outputDiff(outDir, files), ms: elapsed() };
   return { ...summary, ...writer.writeOutput(outDir, files), ms: elapsed() };
 }

@@ -3,6 +3,7 @@ import { SchemaError } from '../schema/SchemaError.js';
 
 interface ServeArgs {
   schema?: string;
+  perms?: string;
   port?: number;
   data?: string;
   memory?: boolean;
@@ -17,6 +18,7 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
     builder: (y) =>
       y
         .option('schema', { type: 'string', describe: 'Schema file (default: found like `generate` finds it)' })
+        .option('perms', { type: 'string', describe: 'Permission rules (default: $INSTANT_PERMS_FILE_PATH, then instant.perms.ts beside the schema)' })
         .option('port', { type: 'number', describe: 'Port on 127.0.0.1 (default: a free port)' })
         .option('data', { type: 'string', describe: 'SQLite data file (default: .instant-codegen/local.db beside the schema)' })
         .option('memory', { type: 'boolean', describe: 'Keep data in memory only' })
@@ -29,7 +31,7 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
       // Loaded lazily: `generate` should not pay for the server's database driver.
       const { runServe } = await import('../server/index.js');
       try {
-        await runServe({ schema: args.schema, port: args.port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'] });
+        await runServe({ schema: args.schema, perms: args.perms, port: args.port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'] });
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         console.error(error.format());

@@ -16,28 +16,35 @@ export async function watchAndGenerate(
   signal?: AbortSignal,
 ): Promise<number> {
   let inputs = new Set([path.resolve(schemaFile)]);
-  let watchers: fs.FSWatcher[] = [];
+  const watchers = new Map<string, fs.FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
 
+  /** Watches the folders of the current inputs; folders already watched keep their watcher, so no event is lost. */
   const rewatch = () => {
-    for (const w of watchers) w.close();
     const dirs = new Set([...inputs].map((f) => path.dirname(f)));
-    watchers = [...dirs].map((dir) =>
-      fs.watch(dir, (_event, name) => {
-        if (name && inputs.has(path.join(dir, name.toString()))) schedule();
-      }),
-    );
+    for (const [dir, watcher] of watchers) {
+      if (dirs.has(dir)) continue;
+      watcher.close();
+      watchers.delete(dir);
+    }
+    for (const dir of dirs) {
+      if (watchers.has(dir)) continue;
+      watchers.set(dir, fs.watch(dir, (_event, name) => name && inputs.has(path.join(dir, name.toString())) && schedule()));
+    }
   };
   const once = async () => {
+    let result: GenerateResult | undefined;
+    let failure: unknown;
     try {
-      const result = await run();
+      result = await run();
       inputs = new Set([...result.inputs, path.resolve(schemaFile)]);
-      report(result);
     } catch (error) {
-      report(undefined, error);
+      failure = error;
     }
+    // Watch before reporting: whoever reacts to the report (a person, a test) may save right away.
     rewatch();
+    report(result, failure);
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -52,6 +59,6 @@ export async function watchAndGenerate(
   });
   clearTimeout(timer);
   await running;
-  for (const w of watchers) w.close();
+  for (const w of watchers.values()) w.close();
   return 0;
 }

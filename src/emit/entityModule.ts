@@ -2,7 +2,7 @@ import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
 import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
-import { docText, propertyKey } from './names.js';
+import { docText, optionalInput, propertyKey } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
 
@@ -68,11 +68,12 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
 }
 
 function writeTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
-  const create = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${inputType(a)}${a.required ? '' : ' | null'};`);
-  const update = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${inputType(a)}${a.required ? '' : ' | null'};`);
+  const value = (a: AttrIR) => `${inputType(a)}${a.required ? '' : ' | null'}`;
+  const create = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? `: ${value(a)}` : `?: ${optionalInput(a.name, value(a))}`};`);
+  const update = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${optionalInput(a.name, value(a))};`);
   const links = entity.links.map((l) => {
     const lookup = `${ctx.typeName(l.target)}Lookup`;
-    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${l.has === 'many' ? `rt.ManyRefs<${lookup}>` : `rt.OneRef<${lookup}>`};`;
+    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${optionalInput(l.label, l.has === 'many' ? `rt.ManyRefs<${lookup}>` : `rt.OneRef<${lookup}>`)};`;
   });
   const lookups = [
     ...entity.attrs.filter((a) => a.unique).map((a) => `{ readonly ${propertyKey(a.name)}: ${inputType(a)} }`),
@@ -88,11 +89,11 @@ function writeTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
 }
 
 function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
-  const filter = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${whereType(a)};`);
+  const filter = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${optionalInput(a.name, whereType(a))};`);
   const paths = entity.links.flatMap((l) => linkWhereKeys(ctx, l));
   const orderKeys = ['serverCreatedAt', ...entity.attrs.filter((a) => a.indexed && a.valueType !== 'json').map((a) => a.name)];
   const fields = entity.attrs.map((a) => JSON.stringify(a.name));
-  const subqueries = entity.links.map((l) => `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${ctx.typeName(l.target)}Subquery;`);
+  const subqueries = entity.links.map((l) => `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${optionalInput(l.label, `${ctx.typeName(l.target)}Subquery`)};`);
   const checks = entity.links.map((l) => `${propertyKey(l.label)}: ${ctx.typeName(l.target)}Check<Q>;`);
   return [
     `${doc(`Conditions on the attributes of \`${entity.name}\`.`)}export interface ${T}Filter {\n${doc('The entity id.')}id?: rt.IdCondition;\n${filter.join('\n')}\n}`,
@@ -113,7 +114,7 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
   const target = ctx.entity(link.target);
   const F = `${ctx.typeName(link.target)}Filter`;
   return [
-    `${doc(`Has a linked \`${link.target}\` with this id (or none, with $isNull).`)}${propertyKey(link.label)}?: rt.LinkCondition;`,
+    `${doc(`Has a linked \`${link.target}\` with this id (or none, with $isNull).`)}${propertyKey(link.label)}?: ${optionalInput(link.label, 'rt.LinkCondition')};`,
     `${propertyKey(`${link.label}.id`)}?: rt.IdCondition;`,
     ...target.attrs.map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${JSON.stringify(a.name)}];`),
     `[path: \`${link.label.replace(/[`\\$]/g, '\\$&')}.\${string}.\${string}\`]: rt.DeepCondition;`,

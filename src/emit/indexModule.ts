@@ -1,11 +1,11 @@
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
-import { docText, propertyKey } from './names.js';
+import { docText, optionalInput, propertyKey } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
-export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'auth', 'entities', 'then'];
+export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'auth', 'entities', 'then'];
 
 /** `index`: the typed client over all entities, and the public exports. */
 export function indexModule(ctx: EmitContext): ModuleParts {
@@ -18,6 +18,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const reexports = [
     ...entities.map((e) => `export type * from ${from(e.name)};`),
     `export type { ClientConfig, Impersonation, QueryOptions, RequestOptions, TransactResult, User, UserSelector, Chunk, UpdateOptions } from './runtime/index.js';`,
+    `export type { DebugQueryOptions, DebugQueryResult, DebugTransactOptions, DebugTransactResult, QueryCheckResult, TransactCheckResult } from './runtime/index.js';`,
   ];
   const valueExports = `export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`) and transaction chains (\`tx\`). */\n`;
@@ -38,7 +39,7 @@ ${createDoc}export function createClient(config${typed ? '?: rt.ClientConfig): I
 
 /** A query over several entities, sent as one request. */
 export interface Query {
-${entities.map((e) => `${propertyKey(e.name)}?: ${T(e.name)}Query;`).join('\n')}
+${entities.map((e) => `${propertyKey(e.name)}?: ${optionalInput(e.name, `${T(e.name)}Query`)};`).join('\n')}
 }
 export interface QueryRows<Q> {
 ${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Row<Q>[];`).join('\n')}
@@ -65,6 +66,10 @@ query<const Q extends Query>(query: Q & QueryCheck<Q>, opts?: rt.QueryOptions): 
 transact(chunks: rt.Chunk | readonly rt.Chunk[], opts?: rt.RequestOptions): Promise<rt.TransactResult>;
 /** The same client, acting as a user (\`{ email }\` or \`{ token }\`) or a guest, with their permissions. */
 asUser(who: rt.Impersonation): InstantClient;
+/** On an \`asUser\` client: the query's result for that user, and every permission check it ran (admin token needed). */
+debugQuery<const Q extends Query>(query: Q & QueryCheck<Q>, opts?: rt.DebugQueryOptions): Promise<rt.DebugQueryResult<QueryResult<Q>>>;
+/** On an \`asUser\` client: every permission check of the transaction, written only with \`dangerouslyCommit\` when all pass. */
+debugTransact(chunks: rt.Chunk | readonly rt.Chunk[], opts?: rt.DebugTransactOptions): Promise<rt.DebugTransactResult>;
 /** Users, tokens and magic codes (always as admin). */
 auth: rt.AuthApi;
 }

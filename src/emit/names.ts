@@ -1,7 +1,22 @@
 // Turning arbitrary schema names (dashes, unicode, `$`, reserved words, case-only differences)
 // into valid, unique, deterministic identifiers, property keys, file names and doc text.
+import { ts } from 'ts-morph';
 
-const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
+/**
+ * Identifier characters that every tool reading the output agrees on: the running engine knows a recent
+ * Unicode, but TypeScript, esbuild and prettier know an older one (`ꟓ`, Unicode 14, is a letter to Node 20
+ * and a syntax error to tsc and esbuild). A character is used in an identifier only when both accept it.
+ */
+const START = /^[\p{ID_Start}$_]$/u;
+const PART = /^[\p{ID_Continue}$\u200C\u200D]$/u;
+const isStart = (ch: string) => START.test(ch) && ts.isIdentifierStart(ch.codePointAt(0)!, ts.ScriptTarget.ESNext);
+const isPart = (ch: string) => PART.test(ch) && ts.isIdentifierPart(ch.codePointAt(0)!, ts.ScriptTarget.ESNext);
+const IDENTIFIER = {
+  test(name: string): boolean {
+    const [first, ...rest] = [...name];
+    return first !== undefined && isStart(first) && rest.every(isPart);
+  },
+};
 const RESERVED = new Set(
   ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
     'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
@@ -17,6 +32,18 @@ export function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+/**
+ * Members of TypeScript's `Object` interface. An object literal without such a key still has it (inherited),
+ * and TypeScript checks that against an optional property of the same name: `{}` is not assignable to
+ * `{ toString?: string }`.
+ */
+const OBJECT_MEMBERS = new Set(['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable']);
+
+/** The type of an optional property that users fill with object literals, widened by an inherited member of that name. */
+export function optionalInput(name: string, type: string): string {
+  return OBJECT_MEMBERS.has(name) ? `${type} | globalThis.Object[${JSON.stringify(name)}]` : type;
+}
+
 /** `obj.name` or `obj["name"]`. */
 export function memberAccess(name: string): string {
   return IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
@@ -25,13 +52,15 @@ export function memberAccess(name: string): string {
 /** `goals` → `Goals`, `app-deletion-sweeper` → `AppDeletionSweeper`, `$users` → `$Users`, `2fa` → `_2fa`. */
 export function pascalCase(name: string): string {
   const prefix = name.startsWith('$') ? '$' : '';
-  const words = name
-    .slice(prefix.length)
-    .split(/[^\p{ID_Continue}]+|_/u)
-    .filter(Boolean);
-  const body = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('') || 'Entity';
+  const words: string[][] = [[]];
+  for (const ch of name.slice(prefix.length)) {
+    if (ch !== '_' && ch !== '$' && isPart(ch)) words[words.length - 1].push(ch);
+    else if (words[words.length - 1].length) words.push([]);
+  }
+  const capital = (ch: string) => ([...ch.toUpperCase()].every(isPart) ? ch.toUpperCase() : ch);
+  const body = words.map(([first, ...rest]) => (first === undefined ? '' : capital(first) + rest.join(''))).join('') || 'Entity';
   const candidate = prefix + body;
-  return /^[\p{ID_Start}$_]/u.test(candidate) ? candidate : `_${candidate}`;
+  return isStart([...candidate][0]) ? candidate : `_${candidate}`;
 }
 
 /**

@@ -16,11 +16,17 @@ import { executeTxSteps, type TxResult } from './transact/executor.js';
 import type { TxStep } from './transact/txSteps.js';
 import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext, type Requester } from './permissions.js';
 import type { JsonObject } from './json.js';
+import type { Deadline } from './limits.js';
+
+/** Thrown inside the SQLite transaction to roll it back after a dry run. */
+class Rollback extends Error {}
 
 export class Engine {
   readonly apps: AppStore;
   readonly attrStore: AttrStore;
   readonly triples: TripleStore;
+  /** Apps with their own permission policy (rules); the others use `policy`. */
+  private readonly appPolicies = new Map<string, PermissionPolicy>();
 
   constructor(
     readonly db: Db,
@@ -67,25 +73,53 @@ export class Engine {
     return this.attrStore.load(appId);
   }
 
-  query(appId: string, query: JsonObject, opts: { inference: boolean; requester: QueryPermissionContext }): JsonObject {
-    return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: this.policy });
+  /** Gives an app its own policy (e.g. its rules), or back the server's default with undefined. */
+  setPolicy(appId: string, policy: PermissionPolicy | undefined): void {
+    if (policy) this.appPolicies.set(appId, policy);
+    else this.appPolicies.delete(appId);
   }
 
-  /** POST /admin/transact: admin steps, validated, expanded and executed atomically. */
-  transact(appId: string, steps: unknown[], opts: { throwOnMissingAttrs: boolean; requester: Requester }): TxResult {
+  policyFor(appId: string): PermissionPolicy {
+    return this.appPolicies.get(appId) ?? this.policy;
+  }
+
+  /** `policy` overrides the app's (the debug endpoints run with their own). */
+  query(
+    appId: string,
+    query: JsonObject,
+    opts: { inference: boolean; requester: QueryPermissionContext; policy?: PermissionPolicy; deadline?: Deadline },
+  ): JsonObject {
+    return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: opts.policy ?? this.policyFor(appId) });
+  }
+
+  /**
+   * POST /admin/transact: admin steps, validated, expanded and executed atomically. `rollbackIf` (asked
+   * once everything ran) turns the transaction into a dry run: `committed` says whether it was kept.
+   */
+  transact(
+    appId: string,
+    steps: unknown[],
+    opts: { throwOnMissingAttrs: boolean; requester: Requester; policy?: PermissionPolicy; rollbackIf?: () => boolean },
+  ): TxResult & { committed: boolean } {
     validateAdminSteps(steps);
-    return this.write(() => {
-      const { attrs, added } = createMissingAttrs(this.attrs(appId), steps, opts.throwOnMissingAttrs);
-      const txSteps: TxStep[] = [
-        ...added.map((attr): TxStep => ({ op: 'add-attr', attr })),
-        ...expandSteps(attrs, steps),
-      ];
-      validateTxSteps(attrs, txSteps);
-      return executeTxSteps(
-        { store: this.triples, attrStore: this.attrStore, appId, attrs, requester: opts.requester, policy: this.policy },
-        txSteps,
-      );
-    });
+    const policy = opts.policy ?? this.policyFor(appId);
+    let result: TxResult | undefined;
+    try {
+      this.write(() => {
+        const { attrs, added } = createMissingAttrs(this.attrs(appId), steps, opts.throwOnMissingAttrs);
+        const txSteps: TxStep[] = [
+          ...added.map((attr): TxStep => ({ op: 'add-attr', attr })),
+          ...expandSteps(attrs, steps),
+        ];
+        validateTxSteps(attrs, txSteps);
+        result = executeTxSteps({ store: this.triples, attrStore: this.attrStore, appId, attrs, requester: opts.requester, policy }, txSteps);
+        if (opts.rollbackIf?.()) throw new Rollback();
+      });
+    } catch (e) {
+      if (e instanceof Rollback) return { ...result!, committed: false };
+      throw e;
+    }
+    return { ...result!, committed: true };
   }
 
   /** Internal writes (auth): tx-steps run as admin in their own transaction. */

@@ -5,5 +5,6 @@ export type { StartServerOptions, RunningServer, AddAppOptions } from './server.
 export { runServe, findSchemaFile, defaultDataFile, maskToken } from './serve.js';
 export type { ServeOptions, ServeResult } from './serve.js';
 export { ALLOW_ALL } from './permissions.js';
-export type { PermissionPolicy, Requester, QueryPermissionContext } from './permissions.js';
+export type { PermissionPolicy, QueryFilter, TransactionCheck, Requester, QueryPermissionContext } from './permissions.js';
+export { createRulesPolicy, RulesPolicy, ruleValidationIssues, type RulesPolicyOptions, type RuleIssue } from './permissions/index.js';
 export { InstantError } from './errors.js';

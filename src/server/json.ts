@@ -14,6 +14,20 @@ export function coerceUuid(x: unknown): string | undefined {
   return isUuid(x) ? x.toLowerCase() : undefined;
 }
 
+/**
+ * `obj[key] = value` for a key that comes from a user (entity, attribute and link names, keys of stored
+ * JSON): `__proto__` becomes an ordinary own key, as it is in JSON, instead of replacing the prototype.
+ */
+export function setKey(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** `obj[key]` for a key that comes from a user: only own keys count (never `__proto__` or `toString`). */
+export function getKey(obj: JsonObject, key: string): Json | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 export function isObject(x: unknown): x is JsonObject {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }

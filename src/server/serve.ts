@@ -1,5 +1,7 @@
 // `instant-codegen serve`: what the CLI calls after parsing
-//   serve [--schema PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
+//   serve [--schema PATH] [--perms PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
+// Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` beside the
+// schema; without a rules file everything is allowed but what Instant's built-in rules protect, as on Instant.
 // The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
 // is given, they are generated once and kept next to the data file (`<data>.credentials.json`, mode 0600,
 // the database itself only stores a hash of the token), so restarts keep working with the same client env.
@@ -15,6 +17,8 @@ import { startServer, type RunningServer } from './server.js';
 export interface ServeOptions {
   /** Path to instant.schema.ts; found like Instant's CLI does (INSTANT_SCHEMA_FILE_PATH, ., src/, lib/, app/) when omitted. */
   schema?: string;
+  /** Path to instant.perms.ts; defaults to INSTANT_PERMS_FILE_PATH, then `instant.perms.ts` beside the schema. */
+  perms?: string;
   port?: number;
   data?: string;
   memory?: boolean;
@@ -22,6 +26,8 @@ export interface ServeOptions {
   adminToken?: string;
   /** Loads a schema file into the IR (the CLI passes `loadSchema`). */
   loadSchema?: (file: string) => Promise<SchemaIR>;
+  /** Loads a rules file (defaults to `loadPerms`). */
+  loadPerms?: (file: string) => Promise<object>;
   cwd?: string;
   /** Output for the startup banner and server messages; defaults to stdout/stderr. */
   print?: (line: string) => void;
@@ -32,6 +38,8 @@ export interface ServeOptions {
 
 export interface ServeResult extends RunningServer {
   schemaFile: string;
+  /** The rules file in use, if any. */
+  permsFile?: string;
   /** Undefined in memory mode. */
   dataFile?: string;
   credentialsFile?: string;
@@ -71,10 +79,16 @@ async function defaultLoadSchema(file: string): Promise<SchemaIR> {
   return (await loadSchema(file)).ir;
 }
 
+async function defaultLoadPerms(file: string): Promise<object> {
+  const { loadPerms } = await import('../schema/loadPerms.js');
+  return (await loadPerms(file)).rules;
+}
+
 /** The user-facing flags, checked before anything touches the disk. */
 const FLAGS = z
   .object({
     schema: z.string().min(1).optional(),
+    perms: z.string().min(1).optional(),
     port: z.number().int().min(0).max(65535).optional(),
     data: z.string().min(1).optional(),
     memory: z.boolean().optional(),
@@ -84,8 +98,8 @@ const FLAGS = z
   .refine((o) => !(o.data && o.memory), { message: '--data and --memory cannot be used together' });
 
 function checkFlags(options: ServeOptions): void {
-  const { schema, port, data, memory, appId, adminToken } = options;
-  const result = FLAGS.safeParse({ schema, port, data, memory, appId, adminToken });
+  const { schema, perms, port, data, memory, appId, adminToken } = options;
+  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken });
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
@@ -99,20 +113,23 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const schemaFile = findSchemaFile(cwd, options.schema);
   const schema = await (options.loadSchema ?? defaultLoadSchema)(schemaFile);
+  const { findPermsFile } = await import('../schema/loadPerms.js');
+  const permsFile = findPermsFile(schemaFile, options.perms, cwd);
+  const rules = permsFile ? await (options.loadPerms ?? defaultLoadPerms)(permsFile) : undefined;
   const dataFile = options.memory ? undefined : resolve(cwd, options.data ?? defaultDataFile(schemaFile));
   const credentialsFile = dataFile ? `${dataFile}.credentials.json` : undefined;
   if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
   const creds = resolveCredentials(credentialsFile, options.appId, options.adminToken);
-  const server = await startServer({ schema, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log });
-  printBanner(print, server, { schemaFile, dataFile, credentialsFile, tokenGiven: options.adminToken !== undefined });
+  const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log });
+  printBanner(print, server, { schemaFile, permsFile, dataFile, credentialsFile, tokenGiven: options.adminToken !== undefined });
   if (options.handleSignals !== false) closeOnSignals(server);
-  return { ...server, schemaFile, dataFile, credentialsFile };
+  return { ...server, schemaFile, permsFile, dataFile, credentialsFile };
 }
 
 function printBanner(
   print: (line: string) => void,
   server: RunningServer,
-  info: { schemaFile: string; dataFile?: string; credentialsFile?: string; tokenGiven: boolean },
+  info: { schemaFile: string; permsFile?: string; dataFile?: string; credentialsFile?: string; tokenGiven: boolean },
 ): void {
   const where = info.credentialsFile
     ? ` (full token in ${info.credentialsFile})`
@@ -121,6 +138,7 @@ function printBanner(
       : ' (generated for this run; pass --admin-token to choose it)';
   print(`Instant-compatible local server listening on ${server.url}`);
   print(`  schema:      ${info.schemaFile}`);
+  print(`  rules:       ${info.permsFile ?? 'none, only the built-in ones (add instant.perms.ts beside the schema, or pass --perms)'}`);
   print(`  data:        ${info.dataFile ?? 'in memory (lost on exit)'}`);
   print(`  app id:      ${server.appId}`);
   print(`  admin token: ${maskToken(server.adminToken)}${where}`);

@@ -12,6 +12,9 @@ import { createHandler } from './http/router.js';
 import type { Services } from './http/services.js';
 import { isUuid } from './json.js';
 import type { PermissionPolicy } from './permissions.js';
+import { createRulesPolicy } from './permissions/policy.js';
+import { resolveLimits, type ServerLimits } from './limits.js';
+import { httpServerOptions } from './http/limits.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -28,8 +31,19 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** Magic code lifetime; Instant's default is 24 hours. */
   magicCodeExpiryMinutes?: number;
-  /** Permission rules hook (admin requests always bypass it); everything is allowed by default. */
+  /**
+   * Permission rules, as in `instant.perms.ts` (`{ goals: { allow: { view: "auth.id == data.ownerId" } } }`),
+   * for impersonated requests (admins bypass them). Without rules everything is allowed, as on Instant.
+   * Invalid rules throw (`validation-failed`, naming each rule).
+   */
+  rules?: object;
+  /** A custom permissions hook instead of `rules`. */
   permissions?: PermissionPolicy;
+  /**
+   * Request body size (10 MiB, else 413), JSON nesting (1000 levels, else 400), slow clients (headers in
+   * 10 s, whole request in 30 s, else 408) and query time (5 s, else 429 `timeout`); see limits.ts.
+   */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface AddAppOptions {
@@ -37,6 +51,8 @@ export interface AddAppOptions {
   adminToken?: string;
   /** Defaults to the server's schema. */
   schema?: SchemaIR;
+  /** This app's permission rules; defaults to the server's. */
+  rules?: object;
 }
 
 export interface RunningServer {
@@ -47,6 +63,8 @@ export interface RunningServer {
   addApp(options?: AddAppOptions): { appId: string; adminToken: string };
   /** Applies a changed schema (e.g. from a file watcher): new attrs are created, changed ones updated. */
   updateSchema(schema: SchemaIR, appId?: string): void;
+  /** Replaces an app's permission rules (undefined: back to the server's); invalid rules throw. */
+  setRules(rules: object | undefined, appId?: string): void;
   close(): Promise<void>;
 }
 
@@ -56,19 +74,26 @@ function requireUuid(name: string, value: string): string {
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  // Rules are validated before anything is opened.
+  // No rules still means Instant's built-in ones: `$users` rows are private, system columns read-only.
+  const policy = options.permissions ?? createRulesPolicy(options.rules ?? {});
+  const limits = resolveLimits(options.limits);
   const file = options.memory || !options.dataFile ? undefined : options.dataFile;
   const db = openDatabase({ file });
-  const engine = new Engine(db, options.permissions);
+  const engine = new Engine(db, policy);
   const services: Services = {
     engine,
     users: new Users(engine),
     magicCodes: new MagicCodes(engine, options.magicCodeExpiryMinutes),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    limits,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
     const adminToken = requireUuid('adminToken', app.adminToken ?? randomUUID());
+    const policy = app.rules === undefined ? undefined : createRulesPolicy(app.rules);
     engine.ensureApp(appId, adminToken, app.schema ?? options.schema);
+    if (policy) engine.setPolicy(appId, policy);
     return { appId, adminToken };
   };
   let main: { appId: string; adminToken: string };
@@ -78,7 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     db.close();
     throw e;
   }
-  const server = createServer(createHandler(services));
+  const server = createServer(httpServerOptions(limits), createHandler(services));
   try {
     await listen(server, options.port ?? 0);
   } catch (e) {
@@ -91,6 +116,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...main,
     addApp,
     updateSchema: (schema, appId = main.appId) => engine.updateSchema(appId, schema),
+    setRules: (rules, appId = main.appId) => engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules)),
     close: () => close(server, () => db.close()),
   };
 }

@@ -3,7 +3,7 @@ import { reviveDates } from './dates.js';
 import type { EntityDef } from './entity.js';
 import { EntityChunk, type Chunk, type EntityRef } from './steps.js';
 import { Transport, resolveConfig, type ClientConfig, type Impersonation } from './transport.js';
-import type { QueryOptions, TransactResult } from './types.js';
+import type { DebugQueryOptions, DebugQueryResult, DebugTransactOptions, DebugTransactResult, QueryOptions, TransactResult } from './types.js';
 import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
 
@@ -15,6 +15,8 @@ export interface ClientCore {
   query(query: AnyQuery, opts?: QueryOptions): Promise<Rows>;
   transact(chunks: Chunk | readonly Chunk[], opts?: { signal?: AbortSignal }): Promise<TransactResult>;
   asUser(who: Impersonation): ClientCore;
+  debugQuery(query: AnyQuery, opts?: DebugQueryOptions): Promise<DebugQueryResult<Rows>>;
+  debugTransact(chunks: Chunk | readonly Chunk[], opts?: DebugTransactOptions): Promise<DebugTransactResult>;
   auth: AuthApi;
   entities: Record<string, EntityApi>;
 }
@@ -47,11 +49,32 @@ function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>, 
     return rows;
   };
 
+  const stepsOf = (chunks: Chunk | readonly Chunk[]) => ((Array.isArray(chunks) ? chunks : [chunks]) as readonly Chunk[]).flatMap((chunk) => chunk.steps);
+
   const transact = (chunks: Chunk | readonly Chunk[], opts: { signal?: AbortSignal } = {}): Promise<TransactResult> => {
-    const list = (Array.isArray(chunks) ? chunks : [chunks]) as readonly Chunk[];
-    const steps = list.flatMap((chunk) => chunk.steps);
-    const body = { steps, 'throw-on-missing-attrs?': true };
+    const body = { steps: stepsOf(chunks), 'throw-on-missing-attrs?': true };
     return transport.request<TransactResult>({ method: 'POST', path: '/admin/transact', body, auth: 'admin', signal: opts.signal });
+  };
+
+  // The debug calls send what `@instantdb/admin`'s do (wire-protocol §4.3, §4.4): overrides only when given.
+  const overrides = (opts: DebugQueryOptions | DebugTransactOptions) => ({
+    ...(opts.ip ? { 'ip-override': opts.ip } : {}),
+    ...(opts.origin ? { 'origin-override': opts.origin } : {}),
+  });
+
+  const debugQuery = async (q: AnyQuery, opts: DebugQueryOptions = {}): Promise<DebugQueryResult<Rows>> => {
+    if (validate) checkQuery(defs, q);
+    const query = opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q;
+    const body = { query, 'rules-override': opts.rules, 'inference?': true, ...overrides(opts) };
+    type Body = { result: Rows; 'check-results': DebugQueryResult<Rows>['checkResults'] };
+    const res = await transport.request<Body>({ method: 'POST', path: '/admin/query_perms_check', body, auth: 'admin', signal: opts.signal });
+    if (generated.dates === 'date') reviveDates(defs, res.result);
+    return { result: res.result, checkResults: res['check-results'] };
+  };
+
+  const debugTransact = (chunks: Chunk | readonly Chunk[], opts: DebugTransactOptions = {}): Promise<DebugTransactResult> => {
+    const body = { steps: stepsOf(chunks), 'rules-override': opts.rules, 'dangerously-commit-tx': opts.dangerouslyCommit, ...overrides(opts) };
+    return transport.request<DebugTransactResult>({ method: 'POST', path: '/admin/transact_perms_check', body, auth: 'admin', signal: opts.signal });
   };
 
   const entityApi = (def: EntityDef): EntityApi => ({
@@ -70,6 +93,8 @@ function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>, 
     query,
     transact,
     asUser: (who) => build(transport.as(impersonationOf(who)), defs, generated),
+    debugQuery,
+    debugTransact,
     auth: new AuthApi(new Transport(transport.config)),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
   };

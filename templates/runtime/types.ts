@@ -89,3 +89,68 @@ export interface QueryOptions extends RequestOptions {
 export interface TransactResult {
   'tx-id': number;
 }
+
+/** What a debug call may override (`db.asUser(x).debugQuery` / `debugTransact`). */
+export interface DebugOptions extends RequestOptions {
+  /** Rules to check with instead of the app's (`rules-override`), e.g. `{ goals: { allow: { view: 'auth.id != null' } } }`. */
+  rules?: Readonly<Record<string, unknown>>;
+  /** Stands in for the caller's address (`request.ip` in rules). */
+  ip?: string;
+  /** Stands in for the caller's origin (`request.origin` in rules). */
+  origin?: string;
+}
+
+export interface DebugQueryOptions extends DebugOptions {
+  /** `$$ruleParams` of the query. */
+  ruleParams?: RuleParams;
+}
+
+export interface DebugTransactOptions extends DebugOptions {
+  /** Keep the writes when every check passes (`dangerously-commit-tx`); by default nothing is written. */
+  dangerouslyCommit?: boolean;
+}
+
+/** A rule's program in check results; `{}` when no rule applies (allowed). */
+export interface CheckProgram {
+  etype?: string;
+  action?: string;
+  /** What ran, binds included. */
+  code?: string;
+  /** The rule as written. */
+  'display-code'?: string;
+}
+
+/** One view (or field, when `label` is set) check of `debugQuery`. */
+export interface QueryCheckResult {
+  id: string;
+  entity: string;
+  label: string | null;
+  record: Record<string, unknown> | null;
+  program: CheckProgram;
+  check: unknown;
+}
+
+export interface DebugQueryResult<Result> {
+  /** What the query returns to this user. */
+  result: Result;
+  checkResults: QueryCheckResult[];
+}
+
+/** One check of `debugTransact`. */
+export interface TransactCheckResult {
+  scope: 'object' | 'attr';
+  action: string;
+  etype: string;
+  eid?: unknown;
+  program: CheckProgram;
+  bindings?: Record<string, unknown>;
+  'check-result': unknown;
+  'check-pass?': boolean;
+}
+
+export interface DebugTransactResult {
+  'tx-id': number | null;
+  'all-checks-ok?': boolean;
+  'committed?': boolean;
+  'check-results': TransactCheckResult[];
+}

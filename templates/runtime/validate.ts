@@ -21,9 +21,11 @@ function describe(value: unknown): string {
 
 /** Runs a generated zod validator and reports each issue as `entity.attr: problem`. */
 export function checkValue(entity: string, action: string, schema: z.ZodMiniType, value: unknown): void {
-  const result = schema.safeParse(value);
+  // Own keys only: an attribute named like an inherited member (`toString`, `constructor`) must not see it.
+  const own: unknown = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value;
+  const result = schema.safeParse(own);
   if (result.success) return;
-  const input = (value ?? {}) as Record<string, unknown>;
+  const input = (own ?? {}) as Record<string, unknown>;
   fail(
     result.error.issues.map((issue) => {
       const attr = issue.path.length ? `${entity}.${issue.path.map(String).join('.')}` : entity;

@@ -146,7 +146,7 @@ for (const { group, cases } of ALL_CASES) {
       it(c.name, async () => {
         const name = c.fixture ?? 'empty';
         const mod = modules.get(name)!;
-        const app = server.addApp({ schema: schemaIR(FIXTURES[name].schema, name) });
+        const app = server.addApp({ schema: schemaIR(FIXTURES[name].schema, name), rules: c.rules });
         const usage: AdapterUsage = { calls: 0 };
         const clients = generatedClients(mod, app.appId, app.adminToken, usage);
         const ids = await FIXTURES[name].build(clients.client('schema'));

@@ -23,7 +23,7 @@ for (const { group, cases } of ALL_CASES) {
     for (const c of cases) {
       it(c.name, async () => {
         const fixture = FIXTURES[c.fixture ?? 'empty'];
-        const app = server.addApp({ schema: schemaIR(fixture.schema, c.fixture ?? 'empty') });
+        const app = server.addApp({ schema: schemaIR(fixture.schema, c.fixture ?? 'empty'), rules: c.rules });
         const clients = sdkClients(server.url, app.appId, app.adminToken, fixture.schema);
         const ids = await fixture.build(clients.client('schema'));
         const ctx = caseContext(server, clients, c.client ?? 'schema', ids);

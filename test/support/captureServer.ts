@@ -60,6 +60,14 @@ function cannedResponse(method: string, path: string, body: unknown): ScriptedRe
     }
     case 'POST /admin/transact':
       return { status: 200, body: { 'tx-id': 1 } };
+    case 'POST /admin/query_perms_check': {
+      const query = (body as { query?: Record<string, unknown> } | undefined)?.query ?? {};
+      const result: Record<string, unknown[]> = {};
+      for (const key of Object.keys(query)) if (key !== '$$ruleParams') result[key] = [];
+      return { status: 200, body: { 'check-results': [], result, 'rule-wheres': null } };
+    }
+    case 'POST /admin/transact_perms_check':
+      return { status: 200, body: { 'tx-id': 1, 'all-checks-ok?': true, 'committed?': false, 'check-results': [] } };
     case 'POST /admin/refresh_tokens':
       return { status: 200, body: { user, created: true } };
     case 'POST /runtime/auth/verify_refresh_token':

@@ -11,6 +11,10 @@ export interface AdminDbLike {
   tx: any;
   auth: any;
   asUser(opts: any): AdminDbLike;
+  /** `query_perms_check`: `{ result, checkResults }` (needs `asUser`). */
+  debugQuery(q: any, opts?: any): Promise<any>;
+  /** `transact_perms_check`: the server's body (needs `asUser`). */
+  debugTransact(chunks: any, opts?: any): Promise<any>;
 }
 
 /**
@@ -61,6 +65,8 @@ export interface ConformanceCase {
   covers?: string[];
   /** Key into FIXTURES; 'empty' when absent. */
   fixture?: string;
+  /** The app's permission rules (`instant.perms.ts`); runners pass them to `server.addApp({ rules })`. None: everything is allowed. */
+  rules?: Record<string, unknown>;
   /** Defaults to 'schema'. */
   client?: ClientKind;
   run(db: AdminDbLike, ctx: CaseContext): Promise<unknown>;

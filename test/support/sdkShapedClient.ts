@@ -6,6 +6,8 @@
 //   db.tx[ns][idOrLookup].update(...)...     → gen.entities[ns].tx(ref).update(...)...
 //   db.tx[ns].lookup(attr, value)            → gen.entities[ns].tx({ [attr]: value })
 //   db.asUser(who)                           → gen.asUser(who)
+//   db.debugQuery(q, opts)                   → gen.debugQuery(q, opts)
+//   db.debugTransact(chunks, { __dangerouslyCommit }) → gen.debugTransact(chunks, { dangerouslyCommit })
 //   db.auth.*                                → gen.auth.* (same method names and arguments)
 //
 // The SDK's `lookup(attr, value)` is the string `lookup__<attr>__<json>`; the generated API takes
@@ -20,6 +22,8 @@ export interface GeneratedClientLike {
   query(query: any, opts?: any): Promise<any>;
   transact(chunks: any, opts?: any): Promise<any>;
   asUser(who: any): GeneratedClientLike;
+  debugQuery(query: any, opts?: any): Promise<any>;
+  debugTransact(chunks: any, opts?: any): Promise<any>;
   auth: any;
   entities: Record<string, { tx(ref: unknown): GeneratedChain }>;
 }
@@ -155,5 +159,15 @@ export function sdkShapedClient(gen: GeneratedClientLike, usage: AdapterUsage = 
     tx: txProxy(gen),
     auth: countedAuth(gen.auth, usage),
     asUser: (who) => sdkShapedClient(gen.asUser(who), usage),
+    debugQuery: (q, opts) => {
+      usage.calls++;
+      return gen.debugQuery(q, opts);
+    },
+    debugTransact: (chunks, opts) => {
+      usage.calls++;
+      const { __dangerouslyCommit, ...rest } = opts ?? {};
+      const options = __dangerouslyCommit === undefined ? rest : { ...rest, dangerouslyCommit: __dangerouslyCommit };
+      return gen.debugTransact(Array.isArray(chunks) ? chunks.map(toChunk) : toChunk(chunks), options);
+    },
   };
 }

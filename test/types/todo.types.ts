@@ -46,6 +46,17 @@ async function queries() {
   expectTypeOf(both.$users).toEqualTypeOf<$UsersEntity[]>();
   expectTypeOf(await db.asUser({ guest: true }).todos.query()).toEqualTypeOf<TodosEntity[]>();
 
+  // debugQuery types its query and result like query; debugTransact reports checks.
+  const debug = await db.asUser({ guest: true }).debugQuery({ goals: { $: { fields: ['title'] } } }, { rules: { goals: { allow: { view: 'true' } } } });
+  expectTypeOf(debug.result.goals[0].title).toEqualTypeOf<string>();
+  expectTypeOf(debug.checkResults[0].check).toEqualTypeOf<unknown>();
+  // @ts-expect-error `done` was not picked
+  debug.result.goals[0].done;
+  // @ts-expect-error misspelled attribute
+  await db.asUser({ guest: true }).debugQuery({ goals: { $: { where: { titel: 'x' } } } });
+  const checks = await db.asUser({ guest: true }).debugTransact(db.goals.tx(goalId).update({ done: true }), { dangerouslyCommit: true });
+  expectTypeOf(checks['all-checks-ok?']).toEqualTypeOf<boolean>();
+
   // Operators follow the attribute: indexed typed attributes compare and order; strings match patterns.
   await db.goals.query({
     $: {

@@ -297,6 +297,38 @@ const impersonation: WireCase[] = [
   },
 ];
 
+const RULES = { goals: { allow: { view: 'auth.id != null', update: "auth.id in data.ref('owner.id')" } } };
+
+/** `db.asUser(x).debugQuery` / `debugTransact` (wire-protocol §4.3, §4.4); the SDK's private `__dangerouslyCommit` is `dangerouslyCommit`. */
+const debug: WireCase[] = [
+  {
+    name: 'debugQuery with no options',
+    official: (db) => db.asUser({ email: EMAIL }).debugQuery({ goals: { todos: {} } }),
+    generated: (db) => db.asUser({ email: EMAIL }).debugQuery({ goals: { todos: {} } }),
+  },
+  {
+    name: 'debugQuery with rules, ruleParams, ip and origin',
+    official: (db) =>
+      db.asUser({ guest: true }).debugQuery({ goals: { $: { where: { done: false } } } }, { rules: RULES, ruleParams: { k: 1 }, ip: '10.0.0.1', origin: 'https://app.example' }),
+    generated: (db) =>
+      db.asUser({ guest: true }).debugQuery({ goals: { $: { where: { done: false } } } }, { rules: RULES, ruleParams: { k: 1 }, ip: '10.0.0.1', origin: 'https://app.example' }),
+  },
+  {
+    name: 'debugTransact with no options',
+    official: (db) => db.asUser({ token: REFRESH }).debugTransact([db.tx.goals[G1].update({ title: 'g' }), db.tx.todos[T1].delete()]),
+    generated: (db) => db.asUser({ token: REFRESH }).debugTransact([db.goals.tx(G1).update({ title: 'g' }), db.todos.tx(T1).delete()]),
+  },
+  {
+    name: 'debugTransact with rules, ip, origin and a commit',
+    official: (db) =>
+      db
+        .asUser({ email: EMAIL })
+        .debugTransact(db.tx.goals[G1].link({ todos: T2 }), { rules: RULES, ip: '10.0.0.1', origin: 'https://app.example', __dangerouslyCommit: true } as never),
+    generated: (db) =>
+      db.asUser({ email: EMAIL }).debugTransact(db.goals.tx(G1).link({ todos: T2 }), { rules: RULES, ip: '10.0.0.1', origin: 'https://app.example', dangerouslyCommit: true }),
+  },
+];
+
 const auth: WireCase[] = [
   {
     name: 'auth.createToken(email string)',
@@ -401,4 +433,4 @@ const auth: WireCase[] = [
   },
 ];
 
-export const CASES: readonly WireCase[] = [...queries, ...transactions, ...impersonation, ...auth];
+export const CASES: readonly WireCase[] = [...queries, ...transactions, ...impersonation, ...debug, ...auth];

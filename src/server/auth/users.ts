@@ -3,7 +3,7 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { validationError } from '../errors.js';
-import { decode, encode, type Json, type JsonObject } from '../json.js';
+import { decode, encode, setKey, type Json, type JsonObject } from '../json.js';
 import { formatInstantDate } from '../dates.js';
 import type { AttrIndex } from '../storage/attrs.js';
 import type { Engine } from '../engine.js';
@@ -35,7 +35,7 @@ export class Users {
     const user: User = { app_id: appId };
     for (const t of triples) {
       const label = attrs.get(t.attr_id)!.label;
-      user[label] = decode(t.value);
+      setKey(user, label, decode(t.value));
       if (label === 'id') user.created_at = formatInstantDate(t.created_at);
     }
     user.isGuest = user.type === 'guest';

@@ -1,13 +1,14 @@
 // POST /admin/query, POST /admin/transact and GET /admin/schema.
 
 import { paramMalformed, paramMissing, validationError } from '../errors.js';
-import { isObject, type Json, type JsonObject } from '../json.js';
+import { getKey, isObject, setKey, type Json, type JsonObject } from '../json.js';
 import type { Attr } from '../storage/attrs.js';
+import { Deadline, DEFAULT_LIMITS } from '../limits.js';
 import type { Services } from './services.js';
 import { authedAppId, resolveRequester } from './requester.js';
 import type { ApiRequest } from './io.js';
 
-function queryParam(req: ApiRequest): JsonObject {
+export function queryParam(req: ApiRequest): JsonObject {
   const raw = req.body?.query;
   if (raw === undefined || raw === null || raw === false) throw paramMissing(['body', 'query']);
   if (!isObject(raw)) throw paramMalformed(['body', 'query'], raw);
@@ -20,13 +21,20 @@ export function queryPost(req: ApiRequest, s: Services): Json {
   const requester = resolveRequester(req, s.engine, s.users);
   // $$ruleParams only matter to permission rules, which admin requests bypass.
   const ruleParams = !requester.admin && isObject(query.$$ruleParams) ? query.$$ruleParams : {};
-  return s.engine.query(requester.appId, query, { inference, requester: { ...requester, ruleParams } });
+  const deadline = Deadline.after((s.limits ?? DEFAULT_LIMITS).queryTimeoutMs);
+  return s.engine.query(requester.appId, query, { inference, requester: { ...requester, ruleParams }, deadline });
 }
 
-export function transactPost(req: ApiRequest, s: Services): Json {
+/** `body.steps`, present and a collection; whether it is a list is checked after the requester. */
+export function stepsParam(req: ApiRequest): object {
   const steps = req.body?.steps;
   if (steps === undefined || steps === null || steps === false) throw paramMissing(['body', 'steps']);
   if (typeof steps !== 'object') throw paramMalformed(['body', 'steps'], steps);
+  return steps;
+}
+
+export function transactPost(req: ApiRequest, s: Services): Json {
+  const steps = stepsParam(req);
   const throwOnMissingAttrs = Boolean(req.body?.['throw-on-missing-attrs?']);
   const requester = resolveRequester(req, s.engine, s.users);
   if (!Array.isArray(steps)) throw validationError('steps', steps, [{ expected: 'coll?', in: [] }]);
@@ -44,10 +52,12 @@ export function schemaGet(req: ApiRequest, s: Services): Json {
   const refs: JsonObject = {};
   for (const a of visible) {
     if (a.valueType === 'ref') {
-      refs[[a.etype, a.label, a.revEtype, a.revLabel].join('-')] = attrJson(a);
+      setKey(refs, [a.etype, a.label, a.revEtype, a.revLabel].join('-'), attrJson(a));
     } else {
-      const byLabel = (blobs[a.etype] ??= {}) as JsonObject;
-      byLabel[a.label] = attrJson(a);
+      // Names are user data: an entity named `__proto__` must not reach Object.prototype.
+      let byLabel = getKey(blobs, a.etype) as JsonObject | undefined;
+      if (!byLabel) setKey(blobs, a.etype, (byLabel = {}));
+      setKey(byLabel, a.label, attrJson(a));
     }
   }
   return { schema: { refs, blobs } };

@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { paramMalformed, paramMissing } from '../errors.js';
 import type { Json } from '../json.js';
+import { DEFAULT_LIMITS, type ServerLimits } from '../limits.js';
+import { jsonDepthExceeds, readLimitedBody, tooDeepError } from './limits.js';
 
 export interface ApiRequest {
   method: string;
@@ -14,37 +16,31 @@ export interface ApiRequest {
   /** Lower-cased header names. */
   headers: Record<string, string | undefined>;
   body: Record<string, Json> | undefined;
+  /** The caller's address (`request.ip` in permission rules). */
+  ip?: string;
 }
 
 export class MalformedJson extends Error {}
 
 const JSON_TYPE = /^application\/(.+\+)?json/i;
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-export async function readRequest(req: IncomingMessage): Promise<ApiRequest> {
+type BodyLimits = Pick<ServerLimits, 'maxBodyBytes' | 'maxJsonDepth'>;
+
+/** Throws MalformedJson, BodyTooLarge / ClientGone (http/limits.ts) or a 400 for JSON nested too deep. */
+export async function readRequest(req: IncomingMessage, limits: BodyLimits = DEFAULT_LIMITS): Promise<ApiRequest> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  const raw = await readBody(req);
-  return { method: req.method ?? 'GET', path: url.pathname, query, headers, body: parseBody(headers['content-type'], raw) };
+  const raw = await readLimitedBody(req, limits.maxBodyBytes);
+  const body = parseBody(headers['content-type'], raw, limits.maxJsonDepth);
+  return { method: req.method ?? 'GET', path: url.pathname, query, headers, body, ip: req.socket.remoteAddress };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new MalformedJson();
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseBody(contentType: string | undefined, raw: string): Record<string, Json> | undefined {
+function parseBody(contentType: string | undefined, raw: string, maxDepth: number): Record<string, Json> | undefined {
   if (!contentType || !JSON_TYPE.test(contentType) || raw.trim() === '') return undefined;
+  if (jsonDepthExceeds(raw, maxDepth)) throw tooDeepError(maxDepth);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

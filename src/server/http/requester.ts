@@ -43,8 +43,12 @@ export function authedAppId(req: ApiRequest, engine: Engine): string {
   return appId;
 }
 
-/** `get-perms!`. */
+/** `get-perms!`, plus where the request comes from (for rules' `request.ip` / `request.origin`). */
 export function resolveRequester(req: ApiRequest, engine: Engine, users: Users): Requester {
+  return { ...whoIsAsking(req, engine, users), ip: req.ip, origin: req.headers.origin };
+}
+
+function whoIsAsking(req: ApiRequest, engine: Engine, users: Users): Requester {
   const asToken = req.headers['as-token'];
   const asEmail = req.headers['as-email'];
   const asGuest = req.headers['as-guest'];

@@ -2,7 +2,7 @@
 // InstantErrors become `{type, message, hint}` with their status, anything else an opaque 500.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toInstantError } from '../errors.js';
+import { InstantError, toInstantError } from '../errors.js';
 import type { Json } from '../json.js';
 import { queryPost, schemaGet, transactPost } from './adminRoutes.js';
 import {
@@ -17,6 +17,8 @@ import {
   verifyRefreshTokenPost,
 } from './authRoutes.js';
 import { MalformedJson, readRequest, sendJson, sendText, type ApiRequest } from './io.js';
+import { BodyTooLarge, ClientGone, tooLargeError } from './limits.js';
+import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
 
 type Handler = (req: ApiRequest, s: Services) => Json;
@@ -24,6 +26,8 @@ type Handler = (req: ApiRequest, s: Services) => Json;
 const ROUTES: Record<string, Handler> = {
   'POST /admin/query': queryPost,
   'POST /admin/transact': transactPost,
+  'POST /admin/query_perms_check': queryPermsCheckPost,
+  'POST /admin/transact_perms_check': transactPermsCheckPost,
   'GET /admin/schema': schemaGet,
   'POST /admin/refresh_tokens': refreshTokensPost,
   'POST /admin/sign_out': signOutPost,
@@ -50,9 +54,16 @@ export function createHandler(services: Services): (req: IncomingMessage, res: S
 async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
   let request: ApiRequest;
   try {
-    request = await readRequest(req);
+    request = await readRequest(req, services.limits);
   } catch (e) {
     if (e instanceof MalformedJson) return sendText(res, 400, 'Malformed JSON in request body.');
+    if (e instanceof ClientGone) return;
+    if (e instanceof BodyTooLarge) {
+      // The rest of the body is not wanted: close the connection once the 413 is out.
+      res.setHeader('connection', 'close');
+      return sendJson(res, 413, tooLargeError(e.limit).body());
+    }
+    if (e instanceof InstantError) return sendJson(res, e.status, e.body());
     throw e;
   }
   const handler = ROUTES[`${request.method} ${request.path}`];

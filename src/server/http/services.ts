@@ -3,6 +3,7 @@
 import type { Engine } from '../engine.js';
 import type { Users } from '../auth/users.js';
 import type { MagicCodes } from '../auth/magicCodes.js';
+import type { ServerLimits } from '../limits.js';
 
 export interface Services {
   engine: Engine;
@@ -10,4 +11,6 @@ export interface Services {
   magicCodes: MagicCodes;
   /** Server log (magic codes are printed here instead of being emailed). */
   log: (line: string) => void;
+  /** Body size, JSON depth and query time limits; DEFAULT_LIMITS when absent. */
+  limits?: ServerLimits;
 }

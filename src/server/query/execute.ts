@@ -5,9 +5,10 @@
 import { validationError } from '../errors.js';
 import type { AttrIndex } from '../storage/attrs.js';
 import type { TripleStore } from '../storage/triples.js';
-import { compareUuids, decode, jsonType, type Json, type JsonObject } from '../json.js';
+import { compareUuids, getKey, jsonType, setKey, type Json, type JsonObject } from '../json.js';
 import { parseDateValue } from '../dates.js';
-import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext } from '../permissions.js';
+import type { Deadline } from '../limits.js';
+import { ALLOW_ALL, type PermissionPolicy, type QueryFilter, type QueryPermissionContext } from '../permissions.js';
 import { coerceQuery, type Form } from './forms.js';
 import { QueryReader } from './reader.js';
 import { compileWhere, MissingAttr, resolveLink, type Hop, type Predicate } from './where.js';
@@ -18,6 +19,8 @@ export interface QueryOptions {
   inference: boolean;
   requester: QueryPermissionContext;
   policy?: PermissionPolicy;
+  /** The query's time limit (limits.ts `queryTimeoutMs`). */
+  deadline?: Deadline;
 }
 
 interface Plan {
@@ -46,14 +49,16 @@ export function runQuery(
   options: QueryOptions,
 ): JsonObject {
   const forms = coerceQuery(query);
-  const reader = new QueryReader(store, appId, attrs);
+  const reader = new QueryReader(store, appId, attrs, options.deadline);
   const root = { ...query };
   delete root.$$ruleParams;
-  const planner = new Planner(attrs, reader, root, options);
+  // Admin requests bypass permissions; anyone else sees what the policy's filter lets through.
+  const filter = options.requester.admin ? undefined : (options.policy ?? ALLOW_ALL).queryFilter(options.requester, reader);
+  const planner = new Planner(attrs, reader, root, options, filter);
   const plans = forms.map((form) => planner.plan(form, form.k));
-  const evaluator = new Evaluator(attrs, reader, options);
+  const evaluator = new Evaluator(reader, filter);
   const result: JsonObject = {};
-  for (const plan of plans) result[plan.form.k] = evaluator.top(plan);
+  for (const plan of plans) setKey(result, plan.form.k, evaluator.top(plan));
   return result;
 }
 
@@ -63,14 +68,18 @@ class Planner {
     private readonly reader: QueryReader,
     private readonly root: unknown,
     private readonly options: QueryOptions,
+    private readonly filter: QueryFilter | undefined,
   ) {}
 
   plan(form: Form, etype: string, hop?: Hop): Plan {
     let missing = !this.attrs.idAttr(etype);
     let where: Predicate | undefined;
     if (!missing && form.options.where) {
+      // Entities a where path goes through must be visible too (instaql.clj filters whole join rows).
+      const filter = this.filter;
+      const visible = filter && ((target: string, eid: string) => filter.view(target, eid) !== null);
       try {
-        where = compileWhere({ attrs: this.attrs, reader: this.reader, root: this.root, in: form.in }, etype, form.options.where);
+        where = compileWhere({ attrs: this.attrs, reader: this.reader, root: this.root, in: form.in, visible }, etype, form.options.where);
       } catch (e) {
         if (!(e instanceof MissingAttr)) throw e;
         missing = true;
@@ -113,16 +122,13 @@ function isSingular(hop: Hop): boolean {
   return hop.forward ? hop.attr.cardinality === 'one' : hop.attr.unique;
 }
 
-class Evaluator {
-  private readonly policy: PermissionPolicy;
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
+class Evaluator {
   constructor(
-    private readonly attrs: AttrIndex,
     private readonly reader: QueryReader,
-    private readonly options: QueryOptions,
-  ) {
-    this.policy = options.policy ?? ALLOW_ALL;
-  }
+    private readonly filter: QueryFilter | undefined,
+  ) {}
 
   top(plan: Plan): Json {
     // /admin/query never returns aggregates; the count only travels over subscriptions.
@@ -154,22 +160,22 @@ class Evaluator {
     return plan.singular ? (entries[0] ?? null) : entries;
   }
 
+  /** Rules see the whole entity, whatever `fields` picks; an entity they reject is dropped with its children. */
   private build(plan: Plan, eid: string, createdAt: number): Built | undefined {
-    const obj = this.fields(plan, eid);
-    if (!this.options.requester.admin && !this.policy.canView(this.options.requester, plan.etype, obj)) return undefined;
-    for (const child of plan.children) obj[child.form.k] = this.children(child, eid);
+    const hidden = this.filter ? this.filter.view(plan.etype, eid) : NOTHING_HIDDEN;
+    if (hidden === null) return undefined;
+    const obj = this.fields(plan, eid, hidden);
+    for (const child of plan.children) setKey(obj, child.form.k, this.children(child, eid));
     return { id: eid, createdAt, obj };
   }
 
-  /** `id` plus every cardinality-one attr of the namespace that has a triple (restricted by `fields`). */
-  private fields(plan: Plan, eid: string): JsonObject {
+  /** `id` plus every cardinality-one attr of the namespace that has a triple (restricted by `fields` and field rules). */
+  private fields(plan: Plan, eid: string, hidden: ReadonlySet<string>): JsonObject {
     const wanted = plan.form.options.fields ? new Set([...plan.form.options.fields, 'id']) : undefined;
     const obj: JsonObject = { id: eid };
-    for (const t of this.reader.triples(eid)) {
-      const attr = this.attrs.get(t.attr_id);
-      if (!attr || attr.etype !== plan.etype || attr.cardinality !== 'one' || attr.label === 'id') continue;
-      if (wanted && !wanted.has(attr.label)) continue;
-      obj[attr.label] = decode(t.value);
+    for (const [label, value] of Object.entries(this.reader.entity(plan.etype, eid) ?? {})) {
+      if (label === 'id' || (wanted && !wanted.has(label)) || hidden.has(label)) continue;
+      setKey(obj, label, value);
     }
     return obj;
   }
@@ -180,10 +186,10 @@ class Evaluator {
    */
   private sorted(plan: Plan, entries: (Built | undefined)[]): Json[] {
     const { k, direction } = plan.form.options.order ?? { k: 'serverCreatedAt', direction: 'asc' };
-    const isDate = this.attrs.fwd(plan.etype, k)?.checkedType === 'date';
+    const isDate = this.reader.attrs.fwd(plan.etype, k)?.checkedType === 'date';
     const field = (b: Built): unknown => {
       if (k === 'serverCreatedAt') return b.createdAt;
-      const v = b.obj[k];
+      const v = getKey(b.obj, k);
       return isDate && v !== undefined && v !== null ? (parseDateValue(v) ?? v) : v;
     };
     const sign = direction === 'desc' ? -1 : 1;

@@ -3,7 +3,8 @@
 
 import type { Attr, AttrIndex } from '../storage/attrs.js';
 import type { TripleRow, TripleStore } from '../storage/triples.js';
-import { decode, encode, type Json } from '../json.js';
+import { decode, encode, setKey, type Json, type JsonObject } from '../json.js';
+import type { Deadline } from '../limits.js';
 
 export interface EntityRef {
   id: string;
@@ -14,11 +15,14 @@ export class QueryReader {
   private readonly tripleCache = new Map<string, TripleRow[]>();
   private readonly reverseCache = new Map<string, string[]>();
   private readonly idCache = new Map<string, Map<string, number>>();
+  private readonly entityCache = new Map<string, JsonObject | undefined>();
 
   constructor(
     private readonly store: TripleStore,
     readonly appId: string,
     readonly attrs: AttrIndex,
+    /** Every read checks it: a query past its time limit stops with Instant's 429 `timeout`. */
+    private readonly deadline?: Deadline,
   ) {}
 
   /** Every entity of the namespace (those with an `id` triple) with its serverCreatedAt. */
@@ -32,12 +36,36 @@ export class QueryReader {
   }
 
   triples(eid: string): TripleRow[] {
+    this.deadline?.check();
     let rows = this.tripleCache.get(eid);
     if (!rows) {
       rows = this.store.ofEntity(this.appId, eid);
       this.tripleCache.set(eid, rows);
     }
     return rows;
+  }
+
+  /**
+   * The entity as results and permission rules see it (`entity-map`): `id` and every cardinality-one attr
+   * of the namespace that has a triple (has-one links as the target id); undefined when it has none.
+   * Cached (callers must not modify it): an entity with thousands of links, reached from each of them,
+   * is read once.
+   */
+  entity(etype: string, eid: string): JsonObject | undefined {
+    const key = `${etype}\u0000${eid}`;
+    if (this.entityCache.has(key)) {
+      this.deadline?.check();
+      return this.entityCache.get(key);
+    }
+    let obj: JsonObject | undefined;
+    for (const t of this.triples(eid)) {
+      const attr = this.attrs.get(t.attr_id);
+      if (!attr || attr.etype !== etype || attr.cardinality !== 'one') continue;
+      obj ??= { id: eid };
+      if (attr.label !== 'id') setKey(obj, attr.label, decode(t.value));
+    }
+    this.entityCache.set(key, obj);
+    return obj;
   }
 
   /** Stored values of one attr of one entity (a link attr yields the target ids). */
@@ -49,6 +77,7 @@ export class QueryReader {
 
   /** Entities linked from `eid` through `attr`, walked forward (eid is the owner) or in reverse. */
   linked(eid: string, attr: Attr, forward: boolean): string[] {
+    this.deadline?.check();
     if (forward) return this.values(eid, attr).filter((v): v is string => typeof v === 'string');
     const key = `${attr.id}\u0000${eid}`;
     let sources = this.reverseCache.get(key);

@@ -25,6 +25,8 @@ export interface WhereContext {
   root: unknown;
   /** `in` path of the form, e.g. ["users"]. */
   in: string[];
+  /** Permissions: whether an entity a path goes through may be seen (absent for admins). */
+  visible?: (etype: string, eid: string) => boolean;
 }
 
 export interface Hop {
@@ -80,21 +82,29 @@ function compilePath(ctx: WhereContext, etype: string, path: string[], where: Wh
       : valueLeaf(ctx, label, attr, where);
   // `$not` and `$isNull: true` also hold when a link on the way is missing.
   const matchesWhenMissing = where.op === 'not' || (where.op === 'isNull' && where.value);
-  return (eid) => existsPath(ctx.reader, eid, hops, leaf, matchesWhenMissing);
+  return (eid) => existsPath(ctx, eid, hops, leaf, matchesWhenMissing);
 }
 
-function existsPath(
-  reader: QueryReader,
-  eid: string,
-  hops: Hop[],
-  leaf: (eid: string) => boolean,
-  matchesWhenMissing: boolean,
-): boolean {
-  if (hops.length === 0) return leaf(eid);
-  const [hop, ...rest] = hops;
-  const next = reader.linked(eid, hop.attr, hop.forward);
-  if (next.length === 0) return matchesWhenMissing;
-  return next.some((id) => existsPath(reader, id, rest, leaf, matchesWhenMissing));
+/**
+ * Some chain of links reaches a matching leaf (or, with `matchesWhenMissing`, stops at a missing link);
+ * entities the requester may not see are not on any chain. Walked hop by hop over the set of entities
+ * reached, so that a long path through links that fan out and meet again stays linear (a depth-first
+ * walk of every chain is exponential in the path length) and needs no recursion.
+ */
+function existsPath(ctx: WhereContext, eid: string, hops: Hop[], leaf: (eid: string) => boolean, matchesWhenMissing: boolean): boolean {
+  let reached = [eid];
+  for (const hop of hops) {
+    const next = new Set<string>();
+    for (const id of reached) {
+      let linked = ctx.reader.linked(id, hop.attr, hop.forward);
+      if (ctx.visible) linked = linked.filter((x) => ctx.visible!(hop.target, x));
+      if (linked.length === 0 && matchesWhenMissing) return true;
+      for (const x of linked) next.add(x);
+    }
+    if (next.size === 0) return false;
+    reached = [...next];
+  }
+  return reached.some(leaf);
 }
 
 // ---- links as the last segment: values are the linked ids ----
@@ -126,7 +136,8 @@ function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): (
           },
         ]);
       });
-      return (eid) => ids(eid).some((id) => wanted.includes(id));
+      const wantedSet = new Set(wanted);
+      return (eid) => ids(eid).some((id) => wantedSet.has(id));
     }
     case 'not': {
       const id = asUuid(where.value, { $not: where.value });
@@ -166,6 +177,15 @@ function valueLeaf(ctx: WhereContext, label: string, attr: Attr, where: WhereOp)
     case 'in': {
       if (where.values.includes(null) && !attr.indexed) throwNilInNotIndexed(ctx, attr);
       const wanted = where.values;
+      if (matches === jsonEqual) {
+        // Plain JSON equality against scalars: a set keeps huge `$in` lists linear.
+        const wantedSet = new Set<Json>(wanted);
+        return (eid) => {
+          const vs = values(eid);
+          if (vs.length === 0) return wantedSet.has(null);
+          return vs.some((v) => (v === null || typeof v !== 'object') && wantedSet.has(v));
+        };
+      }
       return (eid) => {
         const vs = values(eid);
         if (vs.length === 0) return wanted.includes(null);

@@ -16,6 +16,7 @@ export class TripleStore {
   private readonly byEntityAttr;
   private readonly byAttr;
   private readonly byAttrValue;
+  private readonly nonNull;
   private readonly insertStmt;
   private readonly deleteOne;
   private readonly deleteEntityAttr;
@@ -31,11 +32,16 @@ export class TripleStore {
     this.byEntityAttr = db.prepare<[string, string, string], TripleRow>(
       'SELECT entity_id, attr_id, value, created_at FROM triples WHERE app_id = ? AND entity_id = ? AND attr_id = ?',
     );
+    // SQLite's planner prefers the primary key's `app_id` prefix (a scan of the whole app) to this index
+    // whenever the index does not cover the selected columns, even after ANALYZE: name it explicitly.
     this.byAttr = db.prepare<[string, string], TripleRow>(
-      'SELECT entity_id, attr_id, value, created_at FROM triples WHERE app_id = ? AND attr_id = ?',
+      'SELECT entity_id, attr_id, value, created_at FROM triples INDEXED BY triples_by_attr_value WHERE app_id = ? AND attr_id = ?',
     );
     this.byAttrValue = db.prepare<[string, string, string], TripleRow>(
-      'SELECT entity_id, attr_id, value, created_at FROM triples WHERE app_id = ? AND attr_id = ? AND value = ?',
+      'SELECT entity_id, attr_id, value, created_at FROM triples INDEXED BY triples_by_attr_value WHERE app_id = ? AND attr_id = ? AND value = ?',
+    );
+    this.nonNull = db.prepare<[string, string, string], { one: number }>(
+      "SELECT 1 AS one FROM triples WHERE app_id = ? AND entity_id = ? AND attr_id = ? AND value != 'null' LIMIT 1",
     );
     this.insertStmt = db.prepare(
       'INSERT OR IGNORE INTO triples (app_id, entity_id, attr_id, value, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -62,6 +68,11 @@ export class TripleStore {
 
   values(appId: string, eid: string, attrId: string): TripleRow[] {
     return this.byEntityAttr.all(appId, eid, attrId);
+  }
+
+  /** Whether the entity has a non-null value for the attr (one index seek, however many values it has). */
+  hasNonNull(appId: string, eid: string, attrId: string): boolean {
+    return this.nonNull.get(appId, eid, attrId) !== undefined;
   }
 
   ofAttr(appId: string, attrId: string): TripleRow[] {

@@ -34,12 +34,14 @@ export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult 
   const order = distinctOps(steps);
   const prepared = expandCascades(view, resolveDeleteLookups(view, steps));
   const grouped = groupByOp(prepared);
-  if (opts.requester && !opts.requester.admin) (opts.policy ?? ALLOW_ALL).checkTransaction(opts.requester, prepared);
+  // Permissions (non-admin): update/delete/link checks before writing, create checks after.
+  const permissions = opts.requester && !opts.requester.admin ? (opts.policy ?? ALLOW_ALL).checkTransaction(opts.requester, view, prepared) : undefined;
   validateModes(view, order.flatMap((op) => grouped.get(op) ?? []));
   const tx = opts.store.beginTransaction(opts.appId, opts.now);
   const writer = new GroupWriter(view, tx.createdAt);
   for (const op of order) runGroup(opts, view, writer, op, grouped.get(op) ?? []);
   validateRequired(view, writer.touched);
+  permissions?.afterWrite();
   return { txId: tx.id, createdAt: tx.createdAt };
 }
 

@@ -40,6 +40,7 @@ export function resolveDeleteLookups(view: DataView, steps: TxStep[]): TxStep[] 
 /**
  * `expand-delete-entity-cascade`: deleting X also deletes every entity linked to X through an attr with
  * `on-delete cascade` (X is the link's target) or `on-delete-reverse cascade` (X owns the link), recursively.
+ * Cascaded deletes inherit the ruleParams the transaction gave the entity whose delete started them.
  */
 export function expandCascades(view: DataView, steps: TxStep[]): TxStep[] {
   const roots = steps.filter(
@@ -47,19 +48,23 @@ export function expandCascades(view: DataView, steps: TxStep[]): TxStep[] {
   );
   if (roots.length === 0) return steps;
   const seen = new Set(roots.map((s) => `${s.eid}\u0000${s.etype}`));
-  const queue = roots.map((s) => ({ eid: s.eid as string, etype: s.etype }));
+  const queue = roots.map((s) => ({ eid: s.eid as string, etype: s.etype, root: s.eid as string }));
   const cascaded: TxStep[] = [];
+  const inherited: TxStep[] = [];
+  const rootParams = new Map(steps.flatMap((s) => (s.op === 'rule-params' && typeof s.eid === 'string' ? [[s.eid, s.params] as const] : [])));
   while (queue.length) {
-    const { eid, etype } = queue.shift()!;
+    const { eid, etype, root } = queue.shift()!;
     for (const next of cascadeTargets(view, eid, etype)) {
       const key = `${next.eid}\u0000${next.etype}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      queue.push(next);
+      queue.push({ ...next, root });
       cascaded.push({ op: 'delete-entity', eid: next.eid, etype: next.etype });
+      const params = rootParams.get(root);
+      if (params) inherited.push({ op: 'rule-params', eid: next.eid, etype: next.etype, params });
     }
   }
-  return [...steps, ...cascaded];
+  return [...steps, ...cascaded, ...inherited];
 }
 
 function cascadeTargets(view: DataView, eid: string, etype: string): { eid: string; etype: string }[] {

@@ -2,7 +2,7 @@
 // as Instant translates their violations (exception.clj).
 
 import { InstantError } from '../errors.js';
-import { isObject, isUuid, jsonType, type Json } from '../json.js';
+import { getKey, isObject, isUuid, jsonType, setKey, type Json } from '../json.js';
 import { parseDateValue } from '../dates.js';
 import type { Attr } from '../storage/attrs.js';
 
@@ -55,10 +55,10 @@ export function deepMerge(base: Json | undefined, patch: Json): Json {
   if (base === undefined || !isObject(base) || !isObject(patch)) return patch;
   const out: { [k: string]: Json } = { ...base };
   for (const [k, v] of Object.entries(patch)) {
-    const current = out[k];
-    if (isObject(current) && isObject(v)) out[k] = deepMerge(current, v);
+    const current = getKey(out, k);
+    if (isObject(current) && isObject(v)) setKey(out, k, deepMerge(current, v));
     else if (v === null) delete out[k];
-    else out[k] = v;
+    else setKey(out, k, v);
   }
   return out;
 }

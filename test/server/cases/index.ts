@@ -5,12 +5,16 @@ import { QUERY_CASES } from './query.js';
 import { TRANSACT_CASES } from './transact.js';
 import { AUTH_CASES } from './auth.js';
 import { WIRE_CASES } from './wire.js';
+import { PERMS_CASES } from './perms.js';
+import { FIXTURES as BASE_FIXTURES } from './fixtures.js';
+import { PERMS_FIXTURES } from './permsFixtures.js';
 
-export { FIXTURES } from './fixtures.js';
+export const FIXTURES = { ...BASE_FIXTURES, ...PERMS_FIXTURES };
 
 export const ALL_CASES: { group: string; cases: ConformanceCase[] }[] = [
   { group: 'query', cases: QUERY_CASES },
   { group: 'transact', cases: TRANSACT_CASES },
   { group: 'auth', cases: AUTH_CASES },
   { group: 'wire', cases: WIRE_CASES },
+  { group: 'perms', cases: PERMS_CASES },
 ];
