@@ -43,7 +43,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { outDir, entities: fresh.entities, links: fresh.links, noop: true, inputs, stale: false, written: [], unchanged: files, removed: [], ms: elapsed() };
   }
 
-  const [{ loadSchema }, { emitClient }, { formatFiles }, { createManifest }, writer] = await Promise.all([
+  const [{ loadSchema }, { emitClient }, { formatFiles, normalizeTypeTexts }, { createManifest }, writer] = await Promise.all([
     import('./schema/loadSchema.js'),
     import('./emit/emitClient.js'),
     import('./write/format.js'),
@@ -51,7 +51,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     import('./write/writeOutput.js'),
   ]);
   const { ir, files: inputs } = await loadSchema(schemaFile);
-  const files = await formatFiles(emitClient(ir, { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
+  const files = await formatFiles(emitClient(await normalizeTypeTexts(ir), { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
   const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs };
   files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, ...summary }));
   if (options.check) return { ...summary, ...writer.outputDiff(outDir, files), ms: elapsed() };

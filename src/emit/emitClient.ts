@@ -8,7 +8,8 @@ import { createEmitContext } from './context.js';
 import { entityModule } from './entityModule.js';
 import { header } from './header.js';
 import { indexModule } from './indexModule.js';
-import { renderModule } from './moduleParts.js';
+import { fitsWidth, indent } from './layout.js';
+import { EmittedFiles, renderModule } from './moduleParts.js';
 import { readmeFile } from './readmeFile.js';
 import { userTypeNames, userTypesModule } from './userTypesModule.js';
 
@@ -23,31 +24,47 @@ export interface EmitOptions {
   settings?: EmitSettings;
 }
 
+/** Indents emitted code; it skips prettier when nothing in it is prettier's to decide. */
+function setLaidOut(files: EmittedFiles, file: string, text: string, mayBeFinal: boolean): void {
+  const laidOut = indent(text);
+  files.set(file, laidOut);
+  if (mayBeFinal && fitsWidth(laidOut)) files.final.add(file);
+}
+
 /** The IR as it is published in `schema.json`: no absolute paths, no source locations. */
 export function publicIR(ir: SchemaIR): object {
   return JSON.parse(JSON.stringify({ entities: ir.entities, links: ir.links, rooms: ir.rooms }, (key, value) => (key === 'location' ? undefined : value)));
 }
 
 /** Every output file (relative path → unformatted TypeScript/JSON), from the IR alone. */
-export function emitClient(ir: SchemaIR, options: EmitOptions): Map<string, string> {
+export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   const published = JSON.stringify(publicIR(ir), null, 2) + '\n';
   const schemaPath = path.relative(options.outDir, ir.schemaFile).split(path.sep).join('/');
   const top = header({ toolVersion: options.toolVersion, schemaPath, schemaHash: sha256(published).slice(0, 16) });
   const userTypes = userTypesModule(ir.types, options.outDir);
   const ctx = createEmitContext(ir, userTypes ? userTypeNames(ir.types) : [], options.settings ?? settingsOf({}));
   const { output } = ctx.settings;
-  const files = new Map<string, string>();
+  const files = new EmittedFiles();
   for (const entity of ir.entities) {
-    for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, top)) files.set(file, text);
+    // Most of the output: laid out here, unless multi-line user type text or a long name leaves prettier to decide.
+    const userText = [entity.asType, ...entity.attrs.map((a) => a.tsType)].some((t) => t?.includes('\n'));
+    for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, top)) {
+      setLaidOut(files, file, text, !userText);
+    }
   }
-  for (const [file, text] of renderModule('index', indexModule(ctx), output, top)) files.set(file, text);
+  for (const [file, text] of renderModule('index', indexModule(ctx), output, top)) setLaidOut(files, file, text, true);
   // Copied types, and possibly a `const` a type refers to: kept as .ts in both modes.
   if (userTypes) files.set('user-types.ts', top + userTypes);
   const runtimeDir = output === 'ts' ? RUNTIME_SOURCES : RUNTIME_BUILT;
   for (const name of fs.readdirSync(runtimeDir).filter((f) => !f.endsWith('.map')).sort()) {
     files.set(`runtime/${name}`, top + fs.readFileSync(path.join(runtimeDir, name), 'utf8'));
+    // The sources are kept prettier-formatted (a test checks it); tsc's .js/.d.ts output is not.
+    if (output === 'ts') files.final.add(`runtime/${name}`);
   }
-  files.set('schema.json', published);
-  files.set('README.md', readmeFile(ctx, schemaPath));
+  // JSON.stringify's layout is prettier's; the README is documentation, not code.
+  for (const [file, text] of [['schema.json', published], ['README.md', readmeFile(ctx, schemaPath)]]) {
+    files.set(file, text);
+    files.final.add(file);
+  }
   return files;
 }

@@ -2,6 +2,7 @@ import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
 import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
+import { block, importLine, quote, unionAlias } from './layout.js';
 import { docText, optionalInput, propertyKey } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
@@ -25,10 +26,10 @@ function typeImports(ctx: EmitContext, entity: EntityIR): string[] {
   for (const target of targets) {
     const T = ctx.typeName(target);
     const names = ['Filter', 'Lookup', 'Subquery', 'Check', 'Row'].map((s) => `${T}${s}`);
-    lines.push(`import type { ${names.join(', ')} } from './${ctx.fileName(target)}.js';`);
+    lines.push(importLine('import type', names, quote(`./${ctx.fileName(target)}.js`)));
   }
   const used = usedUserTypes(ctx, entity);
-  if (used.length) lines.push(`import type { ${used.join(', ')} } from '../user-types.js';`);
+  if (used.length) lines.push(importLine('import type', used, `'../user-types.js'`));
   return lines;
 }
 
@@ -52,7 +53,7 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const fields = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a, ctx.settings.dates)}${isPresent(a) ? '' : ' | null'};`);
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
   const base = `${doc(`A \`${entity.name}\` entity as queries return it.${declared}`)}`;
-  const attrs = `{\n${doc('The entity id (a UUID).')}id: string;\n${fields.join('\n')}\n}`;
+  const attrs = block([`${doc('The entity id (a UUID).')}id: string;`, ...fields]);
   const entityType = entity.asType
     ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & (${entity.asType}) & { id: string };\ntype ${T}AsTypeKeys = (${entity.asType}) extends infer A ? (A extends unknown ? keyof A : never) : never;`
     : `${base}export interface ${T}Entity ${attrs}`;
@@ -62,8 +63,9 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   });
   return [
     entityType,
-    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = [Extract<keyof Q, keyof ${T}LinkRows<unknown>>] extends [never] ? rt.Picked<${T}Entity, Q> : rt.Picked<${T}Entity, Q> & { -readonly [K in keyof Q as K extends keyof ${T}LinkRows<unknown> ? K : never]-?: ${T}LinkRows<Q[K]>[K & keyof ${T}LinkRows<unknown>] };`,
-    `export interface ${T}LinkRows<Q> {\n${linkRows.join('\n')}\n}`,
+    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = rt.Row<${T}Entity, Q, ${T}LinkRowsOf<Q>>;`,
+    `type ${T}LinkRowsOf<Q> = { [K in keyof Q & keyof ${T}LinkRows<unknown>]: ${T}LinkRows<Q[K]>[K] };`,
+    `export interface ${T}LinkRows<Q> ${block(linkRows)}`,
   ].join('\n') + '\n';
 }
 
@@ -80,10 +82,10 @@ function writeTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     ...entity.links.filter((l) => l.has === 'one' && l.targetHas === 'one').map((l) => `{ readonly ${propertyKey(`${l.label}.id`)}: string }`),
   ];
   return [
-    `${doc(`Attributes for \`create\`: required attributes are required.`)}export interface ${T}Create {\n${create.join('\n')}\n}`,
-    `${doc(`Attributes for \`update\` and \`merge\`.`)}export interface ${T}Update {\n${update.join('\n')}\n}`,
-    `${doc(`Targets for \`link\` and \`unlink\`: ids, or lookups by a unique attribute.`)}export interface ${T}Links {\n${links.join('\n')}\n}`,
-    `${doc(`A lookup by a unique attribute of \`${entity.name}\`, usable wherever an id is.`)}export type ${T}Lookup = ${lookups.join(' | ') || 'never'};`,
+    `${doc(`Attributes for \`create\`: required attributes are required.`)}export interface ${T}Create ${block(create)}`,
+    `${doc(`Attributes for \`update\` and \`merge\`.`)}export interface ${T}Update ${block(update)}`,
+    `${doc(`Targets for \`link\` and \`unlink\`: ids, or lookups by a unique attribute.`)}export interface ${T}Links ${block(links)}`,
+    `${doc(`A lookup by a unique attribute of \`${entity.name}\`, usable wherever an id is.`)}${unionAlias(`export type ${T}Lookup`, lookups)}`,
     `export type ${T}Chain = rt.EntityChain<${T}Create, ${T}Update, ${T}Links>;`,
   ].join('\n') + '\n';
 }
@@ -92,20 +94,20 @@ function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const filter = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${optionalInput(a.name, whereType(a))};`);
   const paths = entity.links.flatMap((l) => linkWhereKeys(ctx, l));
   const orderKeys = ['serverCreatedAt', ...entity.attrs.filter((a) => a.indexed && a.valueType !== 'json').map((a) => a.name)];
-  const fields = entity.attrs.map((a) => JSON.stringify(a.name));
+  const fields = entity.attrs.map((a) => quote(a.name));
   const subqueries = entity.links.map((l) => `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${optionalInput(l.label, `${ctx.typeName(l.target)}Subquery`)};`);
   const checks = entity.links.map((l) => `${propertyKey(l.label)}: ${ctx.typeName(l.target)}Check<Q>;`);
   return [
-    `${doc(`Conditions on the attributes of \`${entity.name}\`.`)}export interface ${T}Filter {\n${doc('The entity id.')}id?: rt.IdCondition;\n${filter.join('\n')}\n}`,
-    `${doc(`A \`where\` clause on \`${entity.name}\`: attributes, links, and paths through links.`)}export interface ${T}Where extends ${T}Filter {\n${paths.join('\n')}\nor?: readonly ${T}Where[];\nand?: readonly ${T}Where[];\n}`,
-    `${doc('`order` takes one key: an indexed attribute or `serverCreatedAt`.')}export type ${T}Order = ${orderKeys.map((k) => `{ ${propertyKey(k)}: rt.SortDirection }`).join(' | ')};`,
-    `export type ${T}Field = ${fields.join(' | ') || 'never'};`,
+    `${doc(`Conditions on the attributes of \`${entity.name}\`.`)}export interface ${T}Filter ${block([`${doc('The entity id.')}id?: rt.IdCondition;`, ...filter])}`,
+    `${doc(`A \`where\` clause on \`${entity.name}\`: attributes, links, and paths through links.`)}export interface ${T}Where extends ${T}Filter ${block([...paths, `or?: readonly ${T}Where[];`, `and?: readonly ${T}Where[];`])}`,
+    `${doc('`order` takes one key: an indexed attribute or `serverCreatedAt`.')}${unionAlias(`export type ${T}Order`, orderKeys.map((k) => `{ ${propertyKey(k)}: rt.SortDirection }`))}`,
+    unionAlias(`export type ${T}Field`, fields),
     `export interface ${T}Options extends rt.TopLevelOptions<${T}Where, ${T}Order, ${T}Field> {}`,
     `export interface ${T}NestedOptions extends rt.NestedOptions<${T}Where, ${T}Order, ${T}Field> {}`,
-    `${doc(`A nested query on \`${entity.name}\`.`)}export interface ${T}Subquery {\n$?: ${T}NestedOptions;\n${subqueries.join('\n')}\n}`,
+    `${doc(`A nested query on \`${entity.name}\`.`)}export interface ${T}Subquery ${block([`$?: ${T}NestedOptions;`, ...subqueries])}`,
     `${doc(`A top-level query on \`${entity.name}\`.`)}export interface ${T}Query extends ${T}Subquery {\n$?: ${T}Options;\n}`,
-    `${doc('Rejects keys that are not options or links of this entity.')}export type ${T}Check<Q, O = ${T}NestedOptions> = { [K in keyof Q]: K extends keyof ${T}Checks<unknown, O> ? ${T}Checks<Q[K], O>[K] : never };`,
-    `export interface ${T}Checks<Q, O> {\n$: rt.OptionsCheck<Q, O, ${T}Where>;\n${checks.join('\n')}\n}`,
+    `${doc('Rejects keys that are not options or links of this entity.')}export type ${T}Check<Q, O = ${T}NestedOptions> = {\n[K in keyof Q]: K extends keyof ${T}Checks<unknown, O> ? ${T}Checks<Q[K], O>[K] : never;\n};`,
+    `export interface ${T}Checks<Q, O> ${block([`$: rt.OptionsCheck<Q, O, ${T}Where>;`, ...checks])}`,
   ].join('\n') + '\n';
 }
 
@@ -116,15 +118,22 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
   return [
     `${doc(`Has a linked \`${link.target}\` with this id (or none, with $isNull).`)}${propertyKey(link.label)}?: ${optionalInput(link.label, 'rt.LinkCondition')};`,
     `${propertyKey(`${link.label}.id`)}?: rt.IdCondition;`,
-    ...target.attrs.map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${JSON.stringify(a.name)}];`),
+    ...target.attrs.map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${quote(a.name)}];`),
     `[path: \`${link.label.replace(/[`\\$]/g, '\\$&')}.\${string}.\${string}\`]: rt.DeepCondition;`,
   ];
 }
 
 function apiTypes(entity: EntityIR, T: string): string {
   return `${doc(`Queries and transactions on \`${entity.name}\`.`)}export interface ${T}Api {
-${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query<const Q extends ${T}Query | undefined = undefined>(query?: (Q & ${T}Check<Q, ${T}Options>) | undefined, opts?: rt.QueryOptions): Promise<${T}Row<Q>[]>;
-${doc(`The \`${entity.name}\` with this id, or null.`)}get<const Q extends ${T}Subquery | undefined = undefined>(id: string, query?: (Q & ${T}Check<Q>) | undefined, opts?: rt.QueryOptions): Promise<${T}Row<Q> | null>;
+${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query<const Q extends ${T}Query | undefined = undefined>(
+query?: (Q & ${T}Check<Q, ${T}Options>) | undefined,
+opts?: rt.QueryOptions,
+): Promise<${T}Row<Q>[]>;
+${doc(`The \`${entity.name}\` with this id, or null.`)}get<const Q extends ${T}Subquery | undefined = undefined>(
+id: string,
+query?: (Q & ${T}Check<Q>) | undefined,
+opts?: rt.QueryOptions,
+): Promise<${T}Row<Q> | null>;
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;
@@ -133,8 +142,8 @@ ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a uniqu
 /** The spec tables are `as const`: attribute names such as `toString` would otherwise lose their literal types. */
 function runtimeDef(entity: EntityIR, T: string): ModuleParts['values'] {
   const attrs = entity.attrs.map((a) => `${propertyKey(a.name)}: '${a.valueType}${a.required ? '' : a.clientRequired ? '*' : '?'}',`);
-  const links = entity.links.map((l) => `${propertyKey(l.label)}: ${JSON.stringify(l.has === 'many' ? `${l.target}[]` : l.target)},`);
-  const spec = (asConst: string) => `{\nname: ${JSON.stringify(entity.name)},\nattrs: {\n${attrs.join('\n')}\n}${asConst},\nlinks: {\n${links.join('\n')}\n},\n}`;
+  const links = entity.links.map((l) => `${propertyKey(l.label)}: ${quote(l.has === 'many' ? `${l.target}[]` : l.target)},`);
+  const spec = (asConst: string) => `{\nname: ${quote(entity.name)},\nattrs: ${block(attrs)}${asConst},\nlinks: ${block(links)},\n}`;
   const createDoc = doc(`Validates \`create\` attributes of \`${entity.name}\` (zod): unknown attributes, value types, required attributes.`);
   const updateDoc = doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`);
   const schemas = `${createDoc}export const ${T}CreateSchema = ${T}Def.validators.create;\n${updateDoc}export const ${T}UpdateSchema = ${T}Def.validators.update;\n`;

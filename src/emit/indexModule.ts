@@ -1,5 +1,6 @@
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
+import { arrayLiteral, block, importLine, quote } from './layout.js';
 import { docText, optionalInput, propertyKey } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
@@ -12,13 +13,15 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const entities = ctx.ir.entities;
   const T = (name: string) => ctx.typeName(name);
   const topLevel = entities.filter((e) => !CLIENT_MEMBERS.includes(e.name));
-  const from = (name: string) => `'./entities/${ctx.fileName(name)}.js'`;
-  const typeImports = entities.map((e) => `import type { ${['Api', 'Check', 'Options', 'Query', 'Row'].map((s) => T(e.name) + s).join(', ')} } from ${from(e.name)};`);
-  const valueImports = entities.map((e) => `import { ${T(e.name)}Def } from ${from(e.name)};`);
+  const from = (name: string) => quote(`./entities/${ctx.fileName(name)}.js`);
+  const typeImports = entities.map((e) => importLine('import type', ['Api', 'Check', 'Options', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
+  const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
+  const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
+  const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
   const reexports = [
     ...entities.map((e) => `export type * from ${from(e.name)};`),
-    `export type { ClientConfig, Impersonation, QueryOptions, RequestOptions, TransactResult, User, UserSelector, Chunk, UpdateOptions } from './runtime/index.js';`,
-    `export type { DebugQueryOptions, DebugQueryResult, DebugTransactOptions, DebugTransactResult, QueryCheckResult, TransactCheckResult } from './runtime/index.js';`,
+    importLine('export type', runtimeTypes, `'./runtime/index.js'`),
+    importLine('export type', debugTypes, `'./runtime/index.js'`),
   ];
   const valueExports = `export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`) and transaction chains (\`tx\`). */\n`;
@@ -26,35 +29,28 @@ export function indexModule(ctx: EmitContext): ModuleParts {
  * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
  * (else https://api.instantdb.com).
  */\n`;
-  const body = (typed: boolean) => `const defs${typed ? ': Record<string, rt.EntityDef>' : ''} = {
-${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`).join('\n')}
-};
+  const body = (typed: boolean) => `const defs${typed ? ': Record<string, rt.EntityDef>' : ''} = ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`))};
+${arrayLiteral('const topLevel = ', topLevel.map((e) => quote(e.name)), ';')}
 
 ${createDoc}export function createClient(config${typed ? '?: rt.ClientConfig): InstantClient' : ')'} {
   const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs, { dates: '${ctx.settings.dates}' });
-  return rt.exposeEntities(core, ${JSON.stringify(topLevel.map((e) => e.name))})${typed ? ' as unknown as InstantClient' : ''};
+  return rt.exposeEntities(core, topLevel)${typed ? ' as unknown as InstantClient' : ''};
 }
 `;
   const types = `${reexports.join('\n')}
 
 /** A query over several entities, sent as one request. */
-export interface Query {
-${entities.map((e) => `${propertyKey(e.name)}?: ${optionalInput(e.name, `${T(e.name)}Query`)};`).join('\n')}
-}
-export interface QueryRows<Q> {
-${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Row<Q>[];`).join('\n')}
-}
-export interface QueryChecks<Q> {
-${entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Check<Q, ${T(e.name)}Options>;`).join('\n')}
-}
+export interface Query ${block(entities.map((e) => `${propertyKey(e.name)}?: ${optionalInput(e.name, `${T(e.name)}Query`)};`))}
+export interface QueryRows<Q> ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Row<Q>[];`))}
+export interface QueryChecks<Q> ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Check<Q, ${T(e.name)}Options>;`))}
 /** The result of \`db.query(Q)\`: an array of rows for each entity asked for. */
-export type QueryResult<Q> = { -readonly [K in keyof Q as K extends keyof QueryRows<unknown> ? K : never]-?: QueryRows<Q[K]>[K & keyof QueryRows<unknown>] };
-export type QueryCheck<Q> = { [K in keyof Q]: K extends keyof QueryChecks<unknown> ? QueryChecks<Q[K]>[K] : never };
+export type QueryResult<Q> = { [K in keyof Q & keyof QueryRows<unknown>]: QueryRows<Q[K]>[K] };
+export type QueryCheck<Q> = {
+[K in keyof Q]: K extends keyof QueryChecks<unknown> ? QueryChecks<Q[K]>[K] : never;
+};
 
 /** Every entity's API, whatever its name. */
-export interface Entities {
-${entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`).join('\n')}
-}
+export interface Entities ${block(entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`))}
 
 export interface InstantClient {
 ${topLevel.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`).join('\n')}
@@ -67,9 +63,15 @@ transact(chunks: rt.Chunk | readonly rt.Chunk[], opts?: rt.RequestOptions): Prom
 /** The same client, acting as a user (\`{ email }\` or \`{ token }\`) or a guest, with their permissions. */
 asUser(who: rt.Impersonation): InstantClient;
 /** On an \`asUser\` client: the query's result for that user, and every permission check it ran (admin token needed). */
-debugQuery<const Q extends Query>(query: Q & QueryCheck<Q>, opts?: rt.DebugQueryOptions): Promise<rt.DebugQueryResult<QueryResult<Q>>>;
+debugQuery<const Q extends Query>(
+query: Q & QueryCheck<Q>,
+opts?: rt.DebugQueryOptions,
+): Promise<rt.DebugQueryResult<QueryResult<Q>>>;
 /** On an \`asUser\` client: every permission check of the transaction, written only with \`dangerouslyCommit\` when all pass. */
-debugTransact(chunks: rt.Chunk | readonly rt.Chunk[], opts?: rt.DebugTransactOptions): Promise<rt.DebugTransactResult>;
+debugTransact(
+chunks: rt.Chunk | readonly rt.Chunk[],
+opts?: rt.DebugTransactOptions,
+): Promise<rt.DebugTransactResult>;
 /** Users, tokens and magic codes (always as admin). */
 auth: rt.AuthApi;
 }

@@ -1,3 +1,5 @@
+import { quote } from './layout.js';
+
 // Turning arbitrary schema names (dashes, unicode, `$`, reserved words, case-only differences)
 // into valid, unique, deterministic identifiers, property keys, file names and doc text.
 import { ts } from 'ts-morph';
@@ -29,7 +31,7 @@ export function isIdentifier(name: string): boolean {
 
 /** A property key: bare when possible, else a quoted string (reserved words are fine as keys). */
 export function propertyKey(name: string): string {
-  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+  return IDENTIFIER.test(name) ? name : quote(name);
 }
 
 /**
@@ -41,12 +43,12 @@ const OBJECT_MEMBERS = new Set(['constructor', 'toString', 'toLocaleString', 'va
 
 /** The type of an optional property that users fill with object literals, widened by an inherited member of that name. */
 export function optionalInput(name: string, type: string): string {
-  return OBJECT_MEMBERS.has(name) ? `${type} | globalThis.Object[${JSON.stringify(name)}]` : type;
+  return OBJECT_MEMBERS.has(name) ? `${type} | globalThis.Object[${quote(name)}]` : type;
 }
 
-/** `obj.name` or `obj["name"]`. */
+/** `obj.name` or `obj['name']`. */
 export function memberAccess(name: string): string {
-  return IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+  return IDENTIFIER.test(name) ? `.${name}` : `[${quote(name)}]`;
 }
 
 /** `goals` → `Goals`, `app-deletion-sweeper` → `AppDeletionSweeper`, `$users` → `$Users`, `2fa` → `_2fa`. */

@@ -1,10 +1,13 @@
 import path from 'node:path';
 import * as prettier from 'prettier';
 import type { EmitSettings } from '../config/options.js';
+import type { SchemaIR } from '../ir/types.js';
+import { PRINT_WIDTH } from '../emit/layout.js';
+import { EmittedFiles } from '../emit/moduleParts.js';
 
 /** Fixed on purpose: the output must be byte-identical on every machine, whatever the user's prettier config. */
 export const PRETTIER_OPTIONS: prettier.Options = {
-  printWidth: 110,
+  printWidth: PRINT_WIDTH,
   tabWidth: 2,
   useTabs: false,
   semi: true,
@@ -20,11 +23,35 @@ export const PRETTIER_OPTIONS: prettier.Options = {
 export async function formatFiles(files: Map<string, string>, settings?: EmitSettings, outDir = process.cwd()): Promise<Map<string, string>> {
   const project = settings?.prettier === 'project' ? await prettier.resolveConfig(path.join(outDir, 'index.ts'), { editorconfig: true }) : null;
   const options = { ...PRETTIER_OPTIONS, ...project };
+  const final = files instanceof EmittedFiles && !project ? files.final : new Set<string>();
   const entries = await Promise.all(
     [...files].map(async ([file, text]) => {
+      if (final.has(file)) return [file, text] as const;
       const parser = file.endsWith('.json') ? 'json' : file.endsWith('.md') ? 'markdown' : file.endsWith('.js') ? 'babel' : 'typescript';
       return [file, await prettier.format(text, { ...options, parser })] as const;
     }),
   );
   return new Map(entries);
+}
+
+/**
+ * The type texts the user wrote (`i.json<T>()`, `.asType<T>()`) as prettier prints them, each formatted
+ * once: then entity modules that use them can still be laid out by the emitter without prettier.
+ */
+export async function normalizeTypeTexts(ir: SchemaIR): Promise<SchemaIR> {
+  const texts = new Set<string>();
+  for (const entity of ir.entities) {
+    if (entity.asType) texts.add(entity.asType);
+    for (const attr of entity.attrs) if (attr.tsType) texts.add(attr.tsType);
+  }
+  const normalized = new Map<string, string>();
+  for (const text of texts) {
+    const printed = await prettier.format(`type T = ${text};`, { ...PRETTIER_OPTIONS, parser: 'typescript' });
+    normalized.set(text, printed.replace(/^type T =\s*/, '').replace(/;\s*$/, ''));
+  }
+  const norm = (text?: string) => (text === undefined ? undefined : normalized.get(text));
+  return {
+    ...ir,
+    entities: ir.entities.map((e) => ({ ...e, asType: norm(e.asType), attrs: e.attrs.map((a) => ({ ...a, tsType: norm(a.tsType) })) })),
+  };
 }

@@ -24,7 +24,10 @@ export class AuthApi {
   constructor(private readonly transport: Transport) {}
 
   /** Creates the user if needed and returns a refresh token for them. */
-  async createToken(who: string | { email: string } | { id: string }, opts?: RequestOptions): Promise<string> {
+  async createToken(
+    who: string | { email: string } | { id: string },
+    opts?: RequestOptions,
+  ): Promise<string> {
     const body = typeof who === 'string' ? { email: who } : who;
     const res = await this.post<{ user: User }>('/admin/refresh_tokens', body, opts);
     return res.user.refresh_token as string;
@@ -33,19 +36,37 @@ export class AuthApi {
   /** The user a refresh token belongs to; rejects with `InstantAPIError` when the token is unknown. */
   async verifyToken(token: string, opts?: RequestOptions): Promise<User> {
     const body = { 'app-id': this.transport.config.appId, 'refresh-token': token };
-    const res = await this.transport.request<{ user: User }>({ method: 'POST', path: '/runtime/auth/verify_refresh_token', body, auth: 'none', ...opts });
+    const res = await this.transport.request<{ user: User }>({
+      method: 'POST',
+      path: '/runtime/auth/verify_refresh_token',
+      body,
+      auth: 'none',
+      ...opts,
+    });
     return res.user;
   }
 
   /** The user, or null when there is none. */
   async getUser(who: UserSelector, opts?: RequestOptions): Promise<User | null> {
-    const res = await this.transport.request<{ user: User | null }>({ method: 'GET', path: '/admin/users', params: who, auth: 'admin', ...opts });
+    const res = await this.transport.request<{ user: User | null }>({
+      method: 'GET',
+      path: '/admin/users',
+      params: who,
+      auth: 'admin',
+      ...opts,
+    });
     return res.user;
   }
 
   /** Deletes the user (and what cascades from it); returns it, or null when there was none. */
   async deleteUser(who: UserSelector, opts?: RequestOptions): Promise<User | null> {
-    const res = await this.transport.request<{ deleted: User | null }>({ method: 'DELETE', path: '/admin/users', params: who, auth: 'admin', ...opts });
+    const res = await this.transport.request<{ deleted: User | null }>({
+      method: 'DELETE',
+      path: '/admin/users',
+      params: who,
+      auth: 'admin',
+      ...opts,
+    });
     return res.deleted;
   }
 
@@ -70,7 +91,12 @@ export class AuthApi {
   }
 
   /** Like verifyMagicCode, and tells whether the user was created; `extraFields` set `$users` attributes of a new user. */
-  async checkMagicCode(email: string, code: string, options: { extraFields?: Record<string, unknown> } = {}, opts?: RequestOptions): Promise<{ user: User; created: boolean }> {
+  async checkMagicCode(
+    email: string,
+    code: string,
+    options: { extraFields?: Record<string, unknown> } = {},
+    opts?: RequestOptions,
+  ): Promise<{ user: User; created: boolean }> {
     const body = options.extraFields ? { email, code, 'extra-fields': options.extraFields } : { email, code };
     return this.post('/admin/verify_magic_code', body, opts);
   }

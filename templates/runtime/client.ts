@@ -3,7 +3,14 @@ import { reviveDates } from './dates.js';
 import type { EntityDef } from './entity.js';
 import { EntityChunk, type Chunk, type EntityRef } from './steps.js';
 import { Transport, resolveConfig, type ClientConfig, type Impersonation } from './transport.js';
-import type { DebugQueryOptions, DebugQueryResult, DebugTransactOptions, DebugTransactResult, QueryOptions, TransactResult } from './types.js';
+import type {
+  DebugQueryOptions,
+  DebugQueryResult,
+  DebugTransactOptions,
+  DebugTransactResult,
+  QueryOptions,
+  TransactResult,
+} from './types.js';
 import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
 
@@ -33,27 +40,51 @@ export interface GeneratedOptions {
   dates?: 'stored' | 'date';
 }
 
-export function createClientCore(config: ClientConfig | undefined, defs: Readonly<Record<string, EntityDef>>, generated: GeneratedOptions = {}): ClientCore {
+export function createClientCore(
+  config: ClientConfig | undefined,
+  defs: Readonly<Record<string, EntityDef>>,
+  generated: GeneratedOptions = {},
+): ClientCore {
   return build(new Transport(resolveConfig(config)), defs, generated);
 }
 
-function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>, generated: GeneratedOptions): ClientCore {
+function build(
+  transport: Transport,
+  defs: Readonly<Record<string, EntityDef>>,
+  generated: GeneratedOptions,
+): ClientCore {
   const { validate } = transport.config;
 
   const query = async (q: AnyQuery, opts: QueryOptions = {}): Promise<Rows> => {
     if (validate) checkQuery(defs, q);
     // `$$ruleParams` travel inside the query, first (wire-protocol §4.1).
     const body = { query: opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q, 'inference?': true };
-    const rows = await transport.request<Rows>({ method: 'POST', path: '/admin/query', body, auth: 'admin', signal: opts.signal });
+    const rows = await transport.request<Rows>({
+      method: 'POST',
+      path: '/admin/query',
+      body,
+      auth: 'admin',
+      signal: opts.signal,
+    });
     if (generated.dates === 'date') reviveDates(defs, rows);
     return rows;
   };
 
-  const stepsOf = (chunks: Chunk | readonly Chunk[]) => ((Array.isArray(chunks) ? chunks : [chunks]) as readonly Chunk[]).flatMap((chunk) => chunk.steps);
+  const stepsOf = (chunks: Chunk | readonly Chunk[]) =>
+    ((Array.isArray(chunks) ? chunks : [chunks]) as readonly Chunk[]).flatMap((chunk) => chunk.steps);
 
-  const transact = (chunks: Chunk | readonly Chunk[], opts: { signal?: AbortSignal } = {}): Promise<TransactResult> => {
+  const transact = (
+    chunks: Chunk | readonly Chunk[],
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<TransactResult> => {
     const body = { steps: stepsOf(chunks), 'throw-on-missing-attrs?': true };
-    return transport.request<TransactResult>({ method: 'POST', path: '/admin/transact', body, auth: 'admin', signal: opts.signal });
+    return transport.request<TransactResult>({
+      method: 'POST',
+      path: '/admin/transact',
+      body,
+      auth: 'admin',
+      signal: opts.signal,
+    });
   };
 
   // The debug calls send what `@instantdb/admin`'s do (wire-protocol §4.3, §4.4): overrides only when given.
@@ -67,20 +98,43 @@ function build(transport: Transport, defs: Readonly<Record<string, EntityDef>>, 
     const query = opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q;
     const body = { query, 'rules-override': opts.rules, 'inference?': true, ...overrides(opts) };
     type Body = { result: Rows; 'check-results': DebugQueryResult<Rows>['checkResults'] };
-    const res = await transport.request<Body>({ method: 'POST', path: '/admin/query_perms_check', body, auth: 'admin', signal: opts.signal });
+    const res = await transport.request<Body>({
+      method: 'POST',
+      path: '/admin/query_perms_check',
+      body,
+      auth: 'admin',
+      signal: opts.signal,
+    });
     if (generated.dates === 'date') reviveDates(defs, res.result);
     return { result: res.result, checkResults: res['check-results'] };
   };
 
-  const debugTransact = (chunks: Chunk | readonly Chunk[], opts: DebugTransactOptions = {}): Promise<DebugTransactResult> => {
-    const body = { steps: stepsOf(chunks), 'rules-override': opts.rules, 'dangerously-commit-tx': opts.dangerouslyCommit, ...overrides(opts) };
-    return transport.request<DebugTransactResult>({ method: 'POST', path: '/admin/transact_perms_check', body, auth: 'admin', signal: opts.signal });
+  const debugTransact = (
+    chunks: Chunk | readonly Chunk[],
+    opts: DebugTransactOptions = {},
+  ): Promise<DebugTransactResult> => {
+    const body = {
+      steps: stepsOf(chunks),
+      'rules-override': opts.rules,
+      'dangerously-commit-tx': opts.dangerouslyCommit,
+      ...overrides(opts),
+    };
+    return transport.request<DebugTransactResult>({
+      method: 'POST',
+      path: '/admin/transact_perms_check',
+      body,
+      auth: 'admin',
+      signal: opts.signal,
+    });
   };
 
   const entityApi = (def: EntityDef): EntityApi => ({
     query: async (q = {}, opts) => (await query({ [def.name]: q }, opts))[def.name] ?? [],
     get: async (id, q = {}, opts) => {
-      if (validate && !isUUID(id)) throw new InstantValidationError(`${def.name}.get: expected a UUID, got ${JSON.stringify(id)}.`, [def.name]);
+      if (validate && !isUUID(id))
+        throw new InstantValidationError(`${def.name}.get: expected a UUID, got ${JSON.stringify(id)}.`, [
+          def.name,
+        ]);
       const options = (q as { $?: Record<string, unknown> }).$ ?? {};
       const where = { ...(options.where as object | undefined), id };
       const rows = await query({ [def.name]: { ...q, $: { ...options, where } } }, opts);
@@ -106,8 +160,14 @@ function impersonationOf(who: Impersonation): Impersonation {
 }
 
 /** Puts each entity's API on the client itself (`db.goals`), beside the core members. */
-export function exposeEntities(core: ClientCore, topLevel: readonly string[]): ClientCore & Record<string, unknown> {
+export function exposeEntities(
+  core: ClientCore,
+  topLevel: readonly string[],
+): ClientCore & Record<string, unknown> {
   const client: Record<string, unknown> = {};
-  for (const name of topLevel) Object.defineProperty(client, name, { value: core.entities[name], enumerable: true });
-  return Object.assign(client, core, { asUser: (who: Impersonation) => exposeEntities(core.asUser(who), topLevel) }) as ClientCore & Record<string, unknown>;
+  for (const name of topLevel)
+    Object.defineProperty(client, name, { value: core.entities[name], enumerable: true });
+  return Object.assign(client, core, {
+    asUser: (who: Impersonation) => exposeEntities(core.asUser(who), topLevel),
+  }) as ClientCore & Record<string, unknown>;
 }

@@ -43,7 +43,11 @@ function buildValidators(attrs: Readonly<Record<string, AttrSpec>>) {
   const shape: Record<string, z.ZodMiniType> = {};
   for (const [name, spec] of Object.entries(attrs)) {
     const base = valueSchema(spec.replace(/[*?]$/, '') as ValueType);
-    shape[name] = spec.endsWith('?') ? z.optional(z.nullable(base)) : spec.endsWith('*') ? z.nullable(base) : base;
+    shape[name] = spec.endsWith('?')
+      ? z.optional(z.nullable(base))
+      : spec.endsWith('*')
+        ? z.nullable(base)
+        : base;
   }
   const create = z.strictObject(shape);
   return { create, update: z.partial(create) };

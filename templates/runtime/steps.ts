@@ -7,7 +7,13 @@ export type Lookup = Readonly<Record<string, unknown>>;
 export type EntityRef = string | Lookup;
 
 /** One step of `/admin/transact`, exactly as `@instantdb/admin` sends it. */
-export type Step = readonly [action: string, entity: string, id: string | readonly [string, unknown], args: unknown, opts?: unknown];
+export type Step = readonly [
+  action: string,
+  entity: string,
+  id: string | readonly [string, unknown],
+  args: unknown,
+  opts?: unknown,
+];
 
 export interface UpdateOptions {
   /** `false`: fail if the entity does not exist (default: create it). */
@@ -27,11 +33,19 @@ export function id(): string {
 /** The id position takes `[attr, value]`; link targets take the `lookup__attr__<json>` string (wire-protocol §5.2). */
 function idOf(entity: string, ref: EntityRef, validate: boolean): string | readonly [string, unknown] {
   if (typeof ref === 'string') {
-    if (validate && !isUUID(ref)) throw new InstantValidationError(`Invalid id for ${entity}: expected a UUID, got ${JSON.stringify(ref)}.`, [entity]);
+    if (validate && !isUUID(ref))
+      throw new InstantValidationError(
+        `Invalid id for ${entity}: expected a UUID, got ${JSON.stringify(ref)}.`,
+        [entity],
+      );
     return ref;
   }
   const [pair, ...rest] = Object.entries(ref);
-  if (!pair || rest.length > 0) throw new InstantValidationError(`A lookup on ${entity} takes exactly one unique attribute, e.g. { email: 'a@b.c' }.`, [entity]);
+  if (!pair || rest.length > 0)
+    throw new InstantValidationError(
+      `A lookup on ${entity} takes exactly one unique attribute, e.g. { email: 'a@b.c' }.`,
+      [entity],
+    );
   return pair;
 }
 
@@ -56,7 +70,10 @@ export class EntityChunk implements Chunk {
 
   private add(action: string, args: unknown, opts?: unknown): this {
     // Like the official SDK, options travel as a 5th element only when given.
-    const step: Step = opts === undefined ? [action, this.def.name, this.id, args] : [action, this.def.name, this.id, args, opts];
+    const step: Step =
+      opts === undefined
+        ? [action, this.def.name, this.id, args]
+        : [action, this.def.name, this.id, args, opts];
     return new EntityChunk(this.def, this.id, this.validate, [...this.steps, step]) as this;
   }
 
@@ -86,10 +103,16 @@ export class EntityChunk implements Chunk {
     return this.add('ruleParams', params);
   }
 
-  private linkArgs(action: string, links: Readonly<Record<string, EntityRef | readonly EntityRef[]>>): Record<string, string | string[]> {
+  private linkArgs(
+    action: string,
+    links: Readonly<Record<string, EntityRef | readonly EntityRef[]>>,
+  ): Record<string, string | string[]> {
     if (this.validate) checkLinks(this.def, action, links);
     return Object.fromEntries(
-      Object.entries(links).map(([label, target]) => [label, Array.isArray(target) ? target.map(linkTarget) : linkTarget(target as EntityRef)]),
+      Object.entries(links).map(([label, target]) => [
+        label,
+        Array.isArray(target) ? target.map(linkTarget) : linkTarget(target as EntityRef),
+      ]),
     );
   }
 }

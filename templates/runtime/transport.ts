@@ -92,11 +92,15 @@ export class Transport {
       throw this.networkError(error, req, timeout.aborted);
     }
     const text = await response.text();
-    if (response.status !== 200) throw new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
+    if (response.status !== 200)
+      throw new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new InstantAPIError(response.status, { type: 'invalid-response', message: `${req.path} answered 200 with a body that is not JSON: ${text.slice(0, 200)}` });
+      throw new InstantAPIError(response.status, {
+        type: 'invalid-response',
+        message: `${req.path} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`,
+      });
     }
   }
 
@@ -126,7 +130,10 @@ export class Transport {
       : req.signal?.aborted
         ? `${req.method} ${req.path} was aborted`
         : `${req.method} ${this.config.apiURI}${req.path} failed: ${reason}`;
-    return new InstantAPIError(0, { type: timedOut ? 'timeout' : req.signal?.aborted ? 'aborted' : 'network-error', message: redact(message, this.config.adminToken) });
+    return new InstantAPIError(0, {
+      type: timedOut ? 'timeout' : req.signal?.aborted ? 'aborted' : 'network-error',
+      message: redact(message, this.config.adminToken),
+    });
   }
 }
 

@@ -45,8 +45,15 @@ export interface NestedOptions<Where, Order, Field> {
   fields?: readonly Field[];
 }
 
+/** A row: the picked attributes, plus the links `Links` the query asked for (when it asked for any). */
+export type Row<Entity, Q, Links> = [keyof Links] extends [never]
+  ? Picked<Entity, Q>
+  : Picked<Entity, Q> & Links;
+
 /** Narrows a row to the attributes picked by `$.fields`. */
-export type Picked<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } } ? Pick<Row, Extract<F | 'id', keyof Row>> : Row;
+export type Picked<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } }
+  ? Pick<Row, Extract<F | 'id', keyof Row>>
+  : Row;
 
 /** Rejects keys a shape does not have (generic inference skips excess-property checks). */
 export type WhereCheck<W, Shape> = {
@@ -59,7 +66,11 @@ export type OptionsCheck<O, Shape, Where> = {
 };
 
 /** What `merge` accepts: nested objects may be partial, and a nested `null` removes a key. Arrays are replaced whole. */
-export type MergeValue<T> = T extends Date | readonly unknown[] ? T : T extends object ? { [K in keyof T]?: MergeValue<T[K]> | null } : T;
+export type MergeValue<T> = T extends Date | readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: MergeValue<T[K]> | null }
+    : T;
 export type MergeOf<Update> = { [K in keyof Update]?: MergeValue<Update[K]> };
 
 export type OneRef<Lookup> = string | Lookup;

@@ -9,20 +9,28 @@ export function isUUID(value: unknown): boolean {
 }
 
 function fail(issues: string[]): never {
-  throw new InstantValidationError(issues.length === 1 ? issues[0] : `${issues.length} problems:\n- ${issues.join('\n- ')}`, issues);
+  throw new InstantValidationError(
+    issues.length === 1 ? issues[0] : `${issues.length} problems:\n- ${issues.join('\n- ')}`,
+    issues,
+  );
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` : typeof value;
+  return typeof value === 'string'
+    ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+    : typeof value;
 }
 
 /** Runs a generated zod validator and reports each issue as `entity.attr: problem`. */
 export function checkValue(entity: string, action: string, schema: z.ZodMiniType, value: unknown): void {
   // Own keys only: an attribute named like an inherited member (`toString`, `constructor`) must not see it.
-  const own: unknown = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.assign(Object.create(null), value) : value;
+  const own: unknown =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.assign(Object.create(null), value)
+      : value;
   const result = schema.safeParse(own);
   if (result.success) return;
   const input = (own ?? {}) as Record<string, unknown>;
@@ -34,7 +42,8 @@ export function checkValue(entity: string, action: string, schema: z.ZodMiniType
         case 'unrecognized_keys':
           return `${issue.keys.map((k) => `${entity}.${k}`).join(', ')}: unknown attribute in ${action}; the schema has no such attribute (regenerate the client if you just added it).`;
         case 'invalid_type':
-          if (received === undefined && issue.path.length) return `${attr}: required attribute missing in ${action}.`;
+          if (received === undefined && issue.path.length)
+            return `${attr}: required attribute missing in ${action}.`;
           return `${attr}: expected ${issue.expected}, got ${describe(received)} in ${action}.`;
         case 'invalid_union':
           return `${attr}: ${describe(received)} is not a valid value in ${action} (expected ${expectedOfUnion(issue)}).`;
@@ -56,23 +65,51 @@ export function checkLinks(def: EntityDef, action: string, links: Readonly<Recor
   for (const [label, targets] of Object.entries(links)) {
     const link = linkTargetOf(def, label);
     if (!link) {
-      issues.push(`${def.name}.${label}: unknown link in ${action}; links of ${def.name}: ${Object.keys(def.links).join(', ') || '(none)'}.`);
+      issues.push(
+        `${def.name}.${label}: unknown link in ${action}; links of ${def.name}: ${Object.keys(def.links).join(', ') || '(none)'}.`,
+      );
       continue;
     }
-    if (Array.isArray(targets) && !link.many) issues.push(`${def.name}.${label}: has one ${link.target}, so ${action} takes a single id, not an array.`);
+    if (Array.isArray(targets) && !link.many)
+      issues.push(
+        `${def.name}.${label}: has one ${link.target}, so ${action} takes a single id, not an array.`,
+      );
     for (const target of Array.isArray(targets) ? targets : [targets]) {
-      const ok = isUUID(target) || (target !== null && typeof target === 'object' && !Array.isArray(target) && Object.keys(target).length === 1);
-      if (!ok) issues.push(`${def.name}.${label}: ${describe(target)} is neither a UUID nor a lookup like { attr: value }.`);
+      const ok =
+        isUUID(target) ||
+        (target !== null &&
+          typeof target === 'object' &&
+          !Array.isArray(target) &&
+          Object.keys(target).length === 1);
+      if (!ok)
+        issues.push(
+          `${def.name}.${label}: ${describe(target)} is neither a UUID nor a lookup like { attr: value }.`,
+        );
     }
   }
   if (issues.length) fail(issues);
 }
 
-const TOP_LEVEL_OPTIONS = new Set(['where', 'order', 'limit', 'first', 'last', 'offset', 'before', 'after', 'beforeInclusive', 'afterInclusive', 'fields']);
+const TOP_LEVEL_OPTIONS = new Set([
+  'where',
+  'order',
+  'limit',
+  'first',
+  'last',
+  'offset',
+  'before',
+  'after',
+  'beforeInclusive',
+  'afterInclusive',
+  'fields',
+]);
 const NESTED_OPTIONS = new Set(['where', 'order', 'fields']);
 
 /** Checks a query's shape against the schema: what the types promise, enforced for untyped callers too. */
-export function checkQuery(defs: Readonly<Record<string, EntityDef>>, query: Readonly<Record<string, unknown>>): void {
+export function checkQuery(
+  defs: Readonly<Record<string, EntityDef>>,
+  query: Readonly<Record<string, unknown>>,
+): void {
   const issues: string[] = [];
   for (const [name, sub] of Object.entries(query)) {
     const def = Object.prototype.hasOwnProperty.call(defs, name) ? defs[name] : undefined;
@@ -82,7 +119,14 @@ export function checkQuery(defs: Readonly<Record<string, EntityDef>>, query: Rea
   if (issues.length) fail(issues);
 }
 
-function checkSubquery(defs: Readonly<Record<string, EntityDef>>, def: EntityDef, sub: unknown, path: string, top: boolean, issues: string[]): void {
+function checkSubquery(
+  defs: Readonly<Record<string, EntityDef>>,
+  def: EntityDef,
+  sub: unknown,
+  path: string,
+  top: boolean,
+  issues: string[],
+): void {
   if (sub === null || typeof sub !== 'object' || Array.isArray(sub)) {
     issues.push(`${path}: expected an object, got ${describe(sub)}.`);
     return;
@@ -94,28 +138,52 @@ function checkSubquery(defs: Readonly<Record<string, EntityDef>>, def: EntityDef
     }
     const link = linkTargetOf(def, key);
     const target = link && defs[link.target];
-    if (!target) issues.push(`${path}.${key}: ${def.name} has no link \`${key}\`; links: ${Object.keys(def.links).join(', ') || '(none)'}.`);
+    if (!target)
+      issues.push(
+        `${path}.${key}: ${def.name} has no link \`${key}\`; links: ${Object.keys(def.links).join(', ') || '(none)'}.`,
+      );
     else checkSubquery(defs, target, value, `${path}.${key}`, false, issues);
   }
 }
 
-function checkOptions(defs: Readonly<Record<string, EntityDef>>, def: EntityDef, options: unknown, path: string, top: boolean, issues: string[]): void {
-  if (options === null || typeof options !== 'object') return void issues.push(`${path}: expected an object.`);
+function checkOptions(
+  defs: Readonly<Record<string, EntityDef>>,
+  def: EntityDef,
+  options: unknown,
+  path: string,
+  top: boolean,
+  issues: string[],
+): void {
+  if (options === null || typeof options !== 'object')
+    return void issues.push(`${path}: expected an object.`);
   const allowed = top ? TOP_LEVEL_OPTIONS : NESTED_OPTIONS;
   for (const [key, value] of Object.entries(options)) {
-    if (!allowed.has(key)) issues.push(`${path}.${key}: not allowed ${top ? 'in a query' : 'in a nested query (pagination is top-level only)'}.`);
+    if (!allowed.has(key))
+      issues.push(
+        `${path}.${key}: not allowed ${top ? 'in a query' : 'in a nested query (pagination is top-level only)'}.`,
+      );
     else if (key === 'where') checkWhere(defs, def, value, `${path}.where`, issues);
     else if (key === 'fields' && Array.isArray(value)) {
-      for (const field of value) if (!hasAttr(def, String(field))) issues.push(`${path}.fields: ${def.name} has no attribute \`${field}\`.`);
+      for (const field of value)
+        if (!hasAttr(def, String(field)))
+          issues.push(`${path}.fields: ${def.name} has no attribute \`${field}\`.`);
     }
   }
 }
 
-function checkWhere(defs: Readonly<Record<string, EntityDef>>, def: EntityDef, where: unknown, path: string, issues: string[]): void {
-  if (where === null || typeof where !== 'object' || Array.isArray(where)) return void issues.push(`${path}: expected an object.`);
+function checkWhere(
+  defs: Readonly<Record<string, EntityDef>>,
+  def: EntityDef,
+  where: unknown,
+  path: string,
+  issues: string[],
+): void {
+  if (where === null || typeof where !== 'object' || Array.isArray(where))
+    return void issues.push(`${path}: expected an object.`);
   for (const [key, value] of Object.entries(where)) {
     if (key === 'and' || key === 'or') {
-      if (!Array.isArray(value) || value.length === 0) issues.push(`${path}.${key}: expected a non-empty array of where clauses.`);
+      if (!Array.isArray(value) || value.length === 0)
+        issues.push(`${path}.${key}: expected a non-empty array of where clauses.`);
       else value.forEach((clause, i) => checkWhere(defs, def, clause, `${path}.${key}[${i}]`, issues));
       continue;
     }
@@ -127,7 +195,11 @@ function checkWhere(defs: Readonly<Record<string, EntityDef>>, def: EntityDef, w
 }
 
 /** Walks a dotted path (`todos.goal.title`); returns an error text or what the last segment is. */
-function resolvePath(defs: Readonly<Record<string, EntityDef>>, def: EntityDef, key: string): string | { isId: boolean } {
+function resolvePath(
+  defs: Readonly<Record<string, EntityDef>>,
+  def: EntityDef,
+  key: string,
+): string | { isId: boolean } {
   let current = def;
   const segments = key.split('.');
   for (const [index, segment] of segments.entries()) {
@@ -147,6 +219,10 @@ function resolvePath(defs: Readonly<Record<string, EntityDef>>, def: EntityDef, 
 }
 
 function checkIdCondition(value: unknown, path: string, issues: string[]): void {
-  const values = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.values(value).flat() : [value];
-  for (const v of values) if (typeof v === 'string' && !isUUID(v)) issues.push(`${path}: expected a UUID, got ${describe(v)}.`);
+  const values =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.values(value).flat()
+      : [value];
+  for (const v of values)
+    if (typeof v === 'string' && !isUUID(v)) issues.push(`${path}: expected a UUID, got ${describe(v)}.`);
 }
