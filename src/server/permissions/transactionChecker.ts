@@ -155,6 +155,14 @@ export function checkTransaction(opts: TransactionCheckOptions, view: DataView, 
     if (etype === undefined) continue;
     const entity = entityOf(eid, etype);
     const params = paramsOf(eid, etype);
+    const updateCheck = (data: JsonObject, ruleParams: JsonObject | null): Check => ({
+      scope: 'object',
+      action: 'update',
+      etype,
+      eid,
+      program: rules.program(etype, 'update'),
+      bindings: { data, 'new-data': updatedOf(eid, etype), 'rule-params': ruleParams, 'modified-fields': modifiedFields(eid) },
+    });
     if ((op === 'add-triple' || op === 'retract-triple') && isRef(item)) {
       const action = op === 'add-triple' ? 'link' : 'unlink';
       const rev = entityOf(item.value, item.revEtype);
@@ -197,16 +205,7 @@ export function checkTransaction(opts: TransactionCheckOptions, view: DataView, 
         }
         continue;
       }
-      if (entity) {
-        preChecks.push({
-          scope: 'object',
-          action: 'update',
-          etype,
-          eid,
-          program: rules.program(etype, 'update'),
-          bindings: { data: entity, 'new-data': updatedOf(eid, etype), 'rule-params': mergeParams(revParams, params), 'modified-fields': modifiedFields(eid) },
-        });
-      }
+      if (entity) preChecks.push(updateCheck(entity, mergeParams(revParams, params)));
       if (rev) {
         preChecks.push({
           scope: 'object',
@@ -219,16 +218,7 @@ export function checkTransaction(opts: TransactionCheckOptions, view: DataView, 
       }
       continue;
     }
-    if ((op === 'add-triple' || op === 'deep-merge-triple') && entity) {
-      preChecks.push({
-        scope: 'object',
-        action: 'update',
-        etype,
-        eid,
-        program: rules.program(etype, 'update'),
-        bindings: { data: entity, 'new-data': updatedOf(eid, etype), 'rule-params': params, 'modified-fields': modifiedFields(eid) },
-      });
-    }
+    if ((op === 'add-triple' || op === 'deep-merge-triple') && entity) preChecks.push(updateCheck(entity, params));
     if (op === 'delete-entity') {
       preChecks.push({ scope: 'object', action: 'delete', etype, eid, program: rules.program(etype, 'delete'), bindings: { data: entity ?? null, 'rule-params': params } });
     }

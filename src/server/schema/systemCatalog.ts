@@ -2,20 +2,10 @@
 // the two namespaces auth stores its secrets in. They live in the triple store like any other data, so
 // users created by auth are queryable as `{ $users: {} }` and linkable from user namespaces.
 
-import type { AttrSpec } from '../storage/attrs.js';
+import { blobAttr, type AttrSpec } from '../storage/attrs.js';
 
 function attr(etype: string, label: string, props: Partial<AttrSpec> = {}): AttrSpec {
-  return {
-    etype,
-    label,
-    valueType: 'blob',
-    cardinality: 'one',
-    unique: false,
-    indexed: false,
-    required: false,
-    catalog: 'system',
-    ...props,
-  };
+  return blobAttr(etype, label, { catalog: 'system', ...props });
 }
 
 export const SYSTEM_ATTRS: readonly AttrSpec[] = [

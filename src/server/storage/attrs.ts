@@ -28,6 +28,11 @@ export interface Attr {
 
 export type AttrSpec = Omit<Attr, 'id'> & { id?: string };
 
+/** A data attribute with Instant's defaults: blob, cardinality one, neither unique, indexed nor required. */
+export function blobAttr(etype: string, label: string, props: Partial<AttrSpec> = {}): AttrSpec {
+  return { etype, label, valueType: 'blob', cardinality: 'one', unique: false, indexed: false, required: false, catalog: 'user', ...props };
+}
+
 interface AttrRow {
   id: string;
   etype: string;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { validationError } from '../errors.js';
 import { isObject, type Json } from '../json.js';
-import type { Attr, AttrIndex } from '../storage/attrs.js';
+import { blobAttr, type Attr, type AttrIndex } from '../storage/attrs.js';
 import { isRefLookup, lookupPair, refLookupLabel, type LookupPair } from './lookups.js';
 import type { AdminStep } from './steps.js';
 
@@ -26,19 +26,6 @@ class Acc {
   }
 }
 
-function blobAttr(etype: string, label: string, props: Partial<Attr> = {}): Omit<Attr, 'id'> {
-  return {
-    etype,
-    label,
-    valueType: 'blob',
-    cardinality: 'one',
-    unique: false,
-    indexed: false,
-    required: false,
-    catalog: 'user',
-    ...props,
-  };
-}
 
 function refAttr(etype: string, label: string, props: Partial<Attr> = {}): Omit<Attr, 'id'> {
   return { ...blobAttr(etype, label), valueType: 'ref', cardinality: 'many', revEtype: label, revLabel: etype, ...props };
