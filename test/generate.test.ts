@@ -25,8 +25,9 @@ describe('generate', () => {
     const { code, stdout } = runCli(['generate', '--schema', schema]);
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^instant-codegen: 4 entities, 4 links → .*instant\.gen \(\d+ written, 0 unchanged\) in \d+ ms$/);
-    expect(fs.existsSync(path.join(outDir, 'index.ts'))).toBe(true);
-    expect(fs.existsSync(path.join(outDir, 'entities', 'goals.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(outDir, 'index.js'))).toBe(true);
+    expect(fs.existsSync(path.join(outDir, 'index.d.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(outDir, 'entities', 'goals.d.ts'))).toBe(true);
   });
 
   it('puts a do-not-edit header with tool, version, schema path and hash on every generated TS file', () => {
@@ -51,7 +52,7 @@ describe('generate', () => {
   });
 
   it('rewrites nothing when nothing changed (timestamps are kept)', () => {
-    const index = path.join(outDir, 'index.ts');
+    const index = path.join(outDir, 'index.js');
     const mtime = fs.statSync(index).mtimeMs;
     const { code, stdout } = runCli(['generate', '--schema', schema]);
     expect(code).toBe(0);
@@ -61,12 +62,12 @@ describe('generate', () => {
 
   it('--check exits 0 when fresh, 1 with a readable diff when stale, and writes nothing', () => {
     expect(runCli(['generate', '--schema', schema, '--check']).code).toBe(0);
-    const goals = path.join(outDir, 'entities', 'goals.ts');
+    const goals = path.join(outDir, 'entities', 'goals.d.ts');
     const original = fs.readFileSync(goals, 'utf8');
     fs.writeFileSync(goals, original.replace('title: string;', 'title: number;'));
     const stale = runCli(['generate', '--schema', schema, '--check']);
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toContain('--- a/entities/goals.ts');
+    expect(stale.stdout).toContain('--- a/entities/goals.d.ts');
     expect(stale.stdout).toMatch(/^-\s+title: number;$/m);
     expect(stale.stdout).toMatch(/^\+\s+title: string;$/m);
     expect(stale.stderr).toContain('out of date');
@@ -90,8 +91,8 @@ describe('generate', () => {
     fs.writeFileSync(schema, source.replace(/\$files: i\.entity\(\{[^}]*\}\),/s, ''));
     const { code, stdout } = runCli(['generate', '--schema', schema]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/1 removed/);
-    expect(fs.existsSync(path.join(outDir, 'entities', '$files.ts'))).toBe(false);
+    expect(stdout).toMatch(/2 removed/);
+    expect(fs.readdirSync(path.join(outDir, 'entities')).filter((f) => f.startsWith('$files'))).toEqual([]);
     expect(fs.readFileSync(path.join(outDir, 'my-notes.ts'), 'utf8')).toBe('export const mine = 1;\n');
     fs.writeFileSync(schema, source);
   });

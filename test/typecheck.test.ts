@@ -10,13 +10,15 @@ const AI_STUB = { paths: { ai: [path.join(FIXTURES, 'type-only', 'stubs', 'ai.d.
 
 describe('every fixture generates a client that type-checks under tsc --strict (typescript 5.9)', () => {
   for (const name of FIXTURE_NAMES) {
-    it(name, { timeout: 240_000 }, async () => {
-      const outDir = path.join(scratchDir(`typecheck-${name}`), 'instant.gen');
-      await generate({ schemaFile: fixtureSchema(name), outDir });
-      const { code, output } = typecheck([path.join(outDir, 'index.ts')], AI_STUB);
-      expect(output).toBe('');
-      expect(code).toBe(0);
-    });
+    for (const output of ['dts', 'ts'] as const) {
+      it(`${name} (--output ${output})`, { timeout: 240_000 }, async () => {
+        const outDir = path.join(scratchDir(`typecheck-${name}`), 'instant.gen');
+        await generate({ schemaFile: fixtureSchema(name), outDir, output });
+        const { code, output: errors } = typecheck([path.join(outDir, output === 'ts' ? 'index.ts' : 'index.d.ts')], AI_STUB);
+        expect(errors).toBe('');
+        expect(code).toBe(0);
+      });
+    }
   }
 });
 

@@ -32,7 +32,7 @@ describe('instant no-op', () => {
     fs.appendFileSync(schema, '\n');
     expect(runCli(['generate'], { cwd: dir }).stdout).toMatch(/\(\d+ written/);
     expect(runCli(['generate', '--no-validation'], { cwd: dir }).stdout).toMatch(/\(\d+ written/);
-    fs.appendFileSync(path.join(dir, 'instant.gen', 'index.ts'), '// edited\n');
+    fs.appendFileSync(path.join(dir, 'instant.gen', 'index.js'), '// edited\n');
     expect(runCli(['generate', '--no-validation'], { cwd: dir }).stdout).toMatch(/\(1 written/);
   });
 });
@@ -43,16 +43,16 @@ describe('configuration', () => {
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.writeFileSync(path.join(dir, 'instant-codegen.config.json'), JSON.stringify({ schema: 'instant.schema.ts', out: 'generated/db', validation: false }));
     expect(runCli(['generate'], { cwd: dir }).code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'generated/db/index.ts'), 'utf8')).toContain('validate: false');
+    expect(fs.readFileSync(path.join(dir, 'generated/db/index.js'), 'utf8')).toContain('validate: false');
     expect(runCli(['generate', '--validation', '--out', 'sub/db'], { cwd: dir }).code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'sub/db/index.ts'), 'utf8')).toContain('validate: true');
+    expect(fs.readFileSync(path.join(dir, 'sub/db/index.js'), 'utf8')).toContain('validate: true');
   });
 
   it('reads the "instant-codegen" key of package.json', () => {
     const { dir } = project();
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', 'instant-codegen': { out: 'pkg-db' } }));
     expect(runCli(['generate'], { cwd: dir }).code).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'pkg-db/index.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'pkg-db/index.js'))).toBe(true);
   });
 
   it('rejects an invalid config with a clear message, exit 1', () => {
@@ -88,7 +88,7 @@ describe('init', () => {
     expect(pkg).toMatch(/^ {4}"name"/m);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'instant-codegen.config.json'), 'utf8'))).toEqual({ schema: 'src/instant.schema.ts', out: 'src/instant.gen' });
     expect(runCli(['generate'], { cwd: dir }).code).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'src/instant.gen/index.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'src/instant.gen/index.js'))).toBe(true);
     // twice is harmless
     expect(runCli(['init'], { cwd: dir }).stdout).toMatch(/already has the instant:\* scripts[\s\S]*kept the existing/);
   });
@@ -147,12 +147,12 @@ describe('watch', () => {
     const good = fs.readFileSync(schema, 'utf8');
     fs.writeFileSync(schema, good.replace('i.entity({', 'i.entity({ extra: i.number(),'));
     await seen(run, 2);
-    expect(fs.readFileSync(path.join(dir, 'instant.gen/entities/items.ts'), 'utf8')).toContain('extra: number;');
+    expect(fs.readFileSync(path.join(dir, 'instant.gen/entities/items.d.ts'), 'utf8')).toContain('extra: number;');
     fs.writeFileSync(schema, good.replace('i.entity({', 'i.entity({ broken: i.nope(),'));
     await seen(/instant\.schema\.ts:\d+:\d+: error: `i\.nope` is not part/);
     fs.writeFileSync(schema, good);
     await seen(run, 3);
-    expect(fs.readFileSync(path.join(dir, 'instant.gen/entities/items.ts'), 'utf8')).not.toContain('extra');
+    expect(fs.readFileSync(path.join(dir, 'instant.gen/entities/items.d.ts'), 'utf8')).not.toContain('extra');
     expect(child.exitCode).toBe(null);
   });
 });

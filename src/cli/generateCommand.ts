@@ -34,7 +34,7 @@ export function generateCommand(setExitCode: (code: number) => void): CommandMod
         .option('watch', { type: 'boolean', describe: 'Regenerate when the schema or a file it imports changes' })
         .option('config', { type: 'string', describe: 'Config file (default: instant-codegen.config.{ts,js,mjs,json}, or "instant-codegen" in package.json)' })
         .option('validation', { type: 'boolean', describe: 'Client-side validation on by default in the client (--no-validation: off)' })
-        .option('output', { choices: ['ts', 'dts'] as const, describe: '"ts": .ts files; "dts": .js files with .d.ts types' })
+        .option('output', { choices: ['ts', 'dts'] as const, describe: '"dts" (default): ESM .js files with .d.ts types, cheapest to type-check; "ts": .ts files, compiled with your project (CommonJS projects)' })
         .option('dates', { choices: ['stored', 'date'] as const, describe: 'Dates in results: as stored (number or ISO string), or Date objects' })
         .option('prettier', { choices: ['fixed', 'project'] as const, describe: "Format with the tool's fixed config, or your project's" })
         .conflicts('check', 'watch')

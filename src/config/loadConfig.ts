@@ -17,7 +17,7 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
   if (file) return { options: parse(await readConfigFile(file), file), file };
   const pkgFile = path.join(cwd, 'package.json');
   if (fs.existsSync(pkgFile)) {
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    const pkg = (readJson(pkgFile) ?? {}) as Record<string, unknown>;
     if (pkg['instant-codegen'] !== undefined) return { options: parse(pkg['instant-codegen'], `${pkgFile} ("instant-codegen")`), file: pkgFile };
   }
   return { options: {} };
@@ -25,15 +25,33 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
 
 async function readConfigFile(file: string): Promise<unknown> {
   if (!fs.existsSync(file)) throw new SchemaError(`config file ${file} does not exist`, undefined, 'Fix the --config path.');
-  if (file.endsWith('.json')) {
-    try {
-      return JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new SchemaError(`${file} is not valid JSON: ${(error as Error).message}`, { file, line: 1, column: 1 }, 'Fix the JSON syntax.');
-    }
-  }
+  if (fs.statSync(file).isDirectory()) throw new SchemaError(`config file ${file} is a folder`, undefined, 'Pass --config the path of a config file.');
+  if (file.endsWith('.json')) return readJson(file);
   const { createJiti } = await import('jiti');
-  return createJiti(import.meta.url, { moduleCache: false, fsCache: false }).import(file, { default: true });
+  try {
+    return await createJiti(import.meta.url, { moduleCache: false, fsCache: false }).import(file, { default: true });
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    // The first stack frame in the config file, if there is one, is where it failed.
+    const frame = (err.stack ?? '').split('\n').map((l) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(l.trim())).find((m) => m && m[1].replace(/^file:\/\//, '') === file);
+    const location = frame ? { file, line: Number(frame[2]), column: Number(frame[3]) } : { file, line: 1, column: 1 };
+    throw new SchemaError(`loading the config file failed: ${err.message.split('\n')[0]}`, location, 'Fix the error above; the config file is executed to read it.');
+  }
+}
+
+/** JSON, or an error at the line and column where it stops being JSON. */
+function readJson(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+    const before = Number.isNaN(position) ? '' : text.slice(0, position);
+    const line = before ? before.split('\n').length : 1;
+    const column = before ? position - before.lastIndexOf('\n') : 1;
+    throw new SchemaError(`${path.basename(file)} is not valid JSON: ${message.split('\n')[0]}`, { file, line, column }, 'Fix the JSON syntax.');
+  }
 }
 
 function parse(raw: unknown, where: string): Options {

@@ -6,7 +6,7 @@ export const OptionsSchema = z
     schema: z.string().min(1).optional().describe('path of instant.schema.ts'),
     out: z.string().min(1).optional().describe('output folder'),
     validation: z.boolean().optional().describe('validate queries and transactions before sending (the client default)'),
-    output: z.enum(['ts', 'dts']).optional().describe('"ts": .ts files; "dts": .js files with .d.ts types'),
+    output: z.enum(['ts', 'dts']).optional().describe('"dts" (default): .js files with .d.ts types; "ts": .ts files'),
     dates: z.enum(['stored', 'date']).optional().describe('"stored": dates as the server returns them; "date": Date objects'),
     prettier: z.enum(['fixed', 'project']).optional().describe('"fixed": the tool\'s own config; "project": the config prettier finds for the output folder'),
   })
@@ -25,7 +25,7 @@ export interface EmitSettings {
 export function settingsOf(options: Options): EmitSettings {
   return {
     validation: options.validation ?? true,
-    output: options.output ?? 'ts',
+    output: options.output ?? 'dts',
     dates: options.dates ?? 'stored',
     prettier: options.prettier ?? 'fixed',
   };

@@ -2,8 +2,8 @@ import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
 import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
-import { block, importLine, quote, unionAlias } from './layout.js';
-import { docText, optionalInput, propertyKey } from './names.js';
+import { block, importLine, methodSignature, quote, unionAlias } from './layout.js';
+import { docText, optionalInput, propertyKey, templateText } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
 
@@ -119,21 +119,17 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
     `${doc(`Has a linked \`${link.target}\` with this id (or none, with $isNull).`)}${propertyKey(link.label)}?: ${optionalInput(link.label, 'rt.LinkCondition')};`,
     `${propertyKey(`${link.label}.id`)}?: rt.IdCondition;`,
     ...target.attrs.map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${quote(a.name)}];`),
-    `[path: \`${link.label.replace(/[`\\$]/g, '\\$&')}.\${string}.\${string}\`]: rt.DeepCondition;`,
+    `[path: \`${templateText(link.label)}.\${string}.\${string}\`]: rt.DeepCondition;`,
   ];
 }
 
+/** Overloads rather than an optional generic parameter: editors then complete inside the query argument. */
 function apiTypes(entity: EntityIR, T: string): string {
   return `${doc(`Queries and transactions on \`${entity.name}\`.`)}export interface ${T}Api {
-${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query<const Q extends ${T}Query | undefined = undefined>(
-query?: (Q & ${T}Check<Q, ${T}Options>) | undefined,
-opts?: rt.QueryOptions,
-): Promise<${T}Row<Q>[]>;
-${doc(`The \`${entity.name}\` with this id, or null.`)}get<const Q extends ${T}Subquery | undefined = undefined>(
-id: string,
-query?: (Q & ${T}Check<Q>) | undefined,
-opts?: rt.QueryOptions,
-): Promise<${T}Row<Q> | null>;
+${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query(query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row[]>;
+${methodSignature(1, `query<const Q extends ${T}Query>`, [`query: Q & ${T}Check<Q, ${T}Options>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q>[]>`)}
+${doc(`The \`${entity.name}\` with this id, or null.`)}get(id: string, query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row | null>;
+${methodSignature(1, `get<const Q extends ${T}Subquery>`, ['id: string', `query: Q & ${T}Check<Q>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q> | null>`)}
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;

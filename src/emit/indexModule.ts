@@ -16,7 +16,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const from = (name: string) => quote(`./entities/${ctx.fileName(name)}.js`);
   const typeImports = entities.map((e) => importLine('import type', ['Api', 'Check', 'Options', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
-  const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
+  const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
   const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
   const reexports = [
     ...entities.map((e) => `export type * from ${from(e.name)};`),

@@ -114,3 +114,9 @@ export function arrayLiteral(prefix: string, items: readonly string[], suffix: s
   const oneLine = `${prefix}[${items.join(', ')}]${suffix}`;
   return oneLine.length <= PRINT_WIDTH || items.length === 0 ? oneLine : `${prefix}[\n${items.map((i) => `${i},`).join('\n')}\n]${suffix}`;
 }
+
+/** A method signature at `depth`: on one line when it fits, else one parameter per line, as prettier prints it. */
+export function methodSignature(depth: number, head: string, params: readonly string[], returns: string): string {
+  const oneLine = `${head}(${params.join(', ')}): ${returns};`;
+  return '  '.repeat(depth).length + oneLine.length <= PRINT_WIDTH ? oneLine : `${head}(\n${params.map((p) => `${p},`).join('\n')}\n): ${returns};`;
+}

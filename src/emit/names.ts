@@ -90,5 +90,11 @@ export function fileStem(name: string): string {
 
 /** Text safe inside a `/** ... *\/` comment. */
 export function docText(text: string): string {
-  return text.replace(/\*\//g, '*\\/');
+  // One line: emitted code is laid out line by line, and a name may hold a line break.
+  return text.replace(/\*\//g, '*\\/').replace(/\r\n?|[\n\u2028\u2029]/g, ' ');
+}
+
+/** Text safe inside a template literal (type): no raw line breaks (layout, and TS reads a raw CR as LF). */
+export function templateText(text: string): string {
+  return text.replace(/[`\\$]/g, '\\$&').replace(/[\r\n\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

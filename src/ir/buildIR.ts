@@ -25,7 +25,8 @@ export function buildIR(schema: RuntimeSchema, schemaFile: string): SchemaIR {
     (l) => l.name,
   );
   const declared = new Set(Object.keys(schema.entities));
-  const referenced = links.flatMap((l) => [l.forward.on, l.reverse.on]).filter((n) => !declared.has(n));
+  // Non-string `on`s are left for validateIR to report.
+  const referenced = links.flatMap((l) => [l.forward.on, l.reverse.on]).filter((n) => typeof n === 'string' && !declared.has(n));
   const names = [...declared, ...new Set(referenced)];
   const entities = sortBy(
     names.map((name): EntityIR => ({

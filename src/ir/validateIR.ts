@@ -43,7 +43,8 @@ export function validateIR(ir: SchemaIR): void {
 function checkSide(link: LinkIR, which: 'forward' | 'reverse', side: LinkSideIR, declared: Set<string>): void {
   const where = `links.${link.name}.${which}`;
   if (!side || typeof side.on !== 'string' || typeof side.label !== 'string' || side.label === '') {
-    throw new SchemaError(`\`${where}\` needs \`on\` and \`label\` strings`, link.location, 'Write it as { on: "entity", has: "one" | "many", label: "name" }.');
+    const got = side ? [`on: ${JSON.stringify(side.on) ?? 'missing'}`, `label: ${JSON.stringify(side.label) ?? 'missing'}`].join(', ') : 'no side';
+    throw new SchemaError(`\`${where}\` needs \`on\` and \`label\` strings (${got})`, link.location, 'Write it as { on: "entity", has: "one" | "many", label: "name" }.');
   }
   if (side.has !== 'one' && side.has !== 'many') {
     throw new SchemaError(`\`${where}.has\` is ${JSON.stringify(side.has)}`, link.location, 'Use has: "one" or has: "many".');
@@ -85,9 +86,11 @@ function checkDuplicateLabels(ir: SchemaIR): void {
       }
       owners.set(key, `links.${link.name}.${which}`);
     }
-    const attrClash = ir.entities.find((e) => e.name === link.forward.on)?.attrs.find((a) => a.name === link.forward.label);
-    if (attrClash) {
-      throw new SchemaError(`\`${link.forward.on}.${link.forward.label}\` is both an attribute and a link label`, link.location, 'Rename the link label or the attribute.');
+    for (const side of [link.forward, link.reverse]) {
+      const attrClash = ir.entities.find((e) => e.name === side.on)?.attrs.find((a) => a.name === side.label);
+      if (attrClash) {
+        throw new SchemaError(`\`${side.on}.${side.label}\` is both an attribute and a link label`, link.location, 'Rename the link label or the attribute.');
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createJiti, type TransformOptions, type TransformResult } from 'jiti';
 import { ts } from 'ts-morph';
 import type { RuntimeSchema } from '../ir/buildIR.js';
+import { describeValue } from './checkShape.js';
 import { SchemaError } from './SchemaError.js';
 
 const KNOWN_INSTANT_PACKAGES = ['admin', 'core', 'react', 'react-native', 'vue', 'svelte', 'solidjs', 'platform'].map((p) => `@instantdb/${p}`);
@@ -47,9 +48,11 @@ export async function evaluateSchema(schemaFile: string, instantSpecifiers: stri
   const exported = await importWithInstantDsl(schemaFile, instantSpecifiers, userFiles, 'the schema');
   if (!isSchemaLike(exported)) {
     throw new SchemaError(
-      'the schema file has no default export of an `i.schema(...)` value',
+      `the schema file has no default export of an \`i.schema(...)\` value${whatIsExported(exported)}`,
       { file: schemaFile, line: 1, column: 1 },
-      'End the file with `export default schema;` where `const schema = i.schema({ entities, links, rooms })`.',
+      typeof exported === 'function'
+        ? 'Export the schema itself, not a function that makes it: `export default schema;`.'
+        : 'End the file with `export default schema;` where `const schema = i.schema({ entities, links, rooms })`.',
     );
   }
   return exported;
@@ -76,6 +79,15 @@ function originalPosition(file: string, line: number, column: number, sourceMaps
   return { file, line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
 }
 
+/** What the default export is instead, when that helps: ` (it is a function)`. */
+function whatIsExported(value: unknown): string {
+  if (typeof value === 'function') return ' (it is a function)';
+  if (value === null || (typeof value !== 'object' && value !== undefined)) return ` (it is ${describeValue(value)})`;
+  if (value && typeof value === 'object' && 'attrs' in value) return ' (it is an `i.entity(...)`)';
+  if (value && typeof value === 'object' && 'entities' in value) return ` (its \`entities\` is ${describeValue((value as { entities: unknown }).entities)})`;
+  return '';
+}
+
 function isSchemaLike(value: unknown): value is RuntimeSchema {
   if (!value || typeof value !== 'object') return false;
   const entities = (value as { entities?: unknown }).entities;
@@ -91,8 +103,10 @@ function evaluationError(error: unknown, userFiles: string[], file: string, what
     .find((m) => m && userFiles.includes(m[1].replace(/^file:\/\//, '')));
   const location = frame ? originalPosition(frame[1].replace(/^file:\/\//, ''), Number(frame[2]), Number(frame[3]), sourceMaps) : { file, line: 1, column: 1 };
   const missing = /Cannot find module '([^']+)'/.exec(err.message);
-  const fix = missing
-    ? `Install ${missing[1]} beside ${what}, or remove the import (type-only imports need \`import type\`).`
-    : `Fix the error above; ${what} file is executed to read it, as Instant's CLI does.`;
+  const fix = !missing
+    ? `Fix the error above; ${what} file is executed to read it, as Instant's CLI does.`
+    : missing[1].startsWith('.')
+      ? `No file ${missing[1]} (.ts, .js, /index.ts, ...) exists where it is imported: fix the path, or create the module.`
+      : `Install ${missing[1]} beside ${what}, or remove the import (type-only imports need \`import type\`).`;
   return new SchemaError(`evaluating ${what} failed: ${err.message.split('\n')[0]}`, location, fix);
 }

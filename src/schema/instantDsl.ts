@@ -62,18 +62,30 @@ export class InstantSchemaDef {
 
 function enrichEntitiesWithLinks(entities: Record<string, EntityDef>, links: LinksDef): Record<string, EntityDef> {
   const result: Record<string, EntityDef> = {};
-  for (const [name, entity] of Object.entries(entities)) result[name] = new EntityDef(entity.attrs, { ...entity.links });
-  const sides = Object.values(links);
+  // Anything that is not an entity is kept as it is, for the shape check after evaluation to report.
+  const isEntity = (e: unknown): e is EntityDef => !!e && typeof e === 'object' && !!(e as EntityDef).attrs && typeof (e as EntityDef).attrs === 'object';
+  for (const [name, entity] of Object.entries(entities)) result[name] = isEntity(entity) ? new EntityDef(entity.attrs, { ...entity.links }) : entity;
+  // Links without both sides are skipped here, and reported with their location after evaluation.
+  const sides = Object.values(links).filter((l) => l && typeof l.forward === 'object' && l.forward && typeof l.reverse === 'object' && l.reverse);
+  const own = (name: unknown) =>
+    typeof name === 'string' && Object.prototype.hasOwnProperty.call(result, name) && isEntity(result[name]) ? result[name] : undefined;
   // Forward labels first, then reverse labels: a reverse label that repeats a forward one wins.
   for (const { forward, reverse } of sides) {
-    const owner = result[forward.on];
+    const owner = own(forward.on);
     if (owner) owner.links[forward.label] = { entityName: reverse.on, cardinality: forward.has };
   }
   for (const { forward, reverse } of sides) {
-    const owner = result[reverse.on];
+    const owner = own(reverse.on);
     if (owner) owner.links[reverse.label] = { entityName: forward.on, cardinality: reverse.has };
   }
   return result;
+}
+
+/** Instant's own `i` fails on these with "Cannot convert undefined or null to object"; ours says what is wrong. */
+function checkObject(call: string, what: string, value: unknown): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${call} needs \`${what}\` to be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  }
 }
 
 function attr(valueType: ValueType) {
@@ -81,11 +93,14 @@ function attr(valueType: ValueType) {
 }
 
 export const i = {
-  schema({ entities, links, rooms }: { entities: Record<string, EntityDef>; links?: LinksDef; rooms?: Record<string, unknown> }) {
+  schema(def: { entities: Record<string, EntityDef>; links?: LinksDef; rooms?: Record<string, unknown> }) {
+    const { entities, links, rooms } = def ?? {};
+    checkObject('i.schema({ entities })', 'entities', entities);
     return new InstantSchemaDef(enrichEntitiesWithLinks(entities, links ?? {}), links ?? {}, rooms ?? {});
   },
   /** Deprecated legacy form. */
   graph(entities: Record<string, EntityDef>, links: LinksDef) {
+    checkObject('i.graph(entities, links)', 'entities', entities);
     return new InstantSchemaDef(enrichEntitiesWithLinks(entities, links ?? {}), links ?? {}, undefined);
   },
   entity(attrs: Record<string, DataAttrDef>) {

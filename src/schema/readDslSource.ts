@@ -19,7 +19,12 @@ export interface EntitySource {
 export interface SchemaSource {
   entities: Map<string, EntitySource>;
   links: Map<string, SourceLocation>;
+  /** Where each literal value in `entities` and in each `i.entity({...})` is, whatever it is (for shape errors). */
+  values: Map<string, SourceLocation>;
 }
+
+/** The key of `values`: `entities.<entity>` or `entities.<entity>.<attr>`. */
+export const valueKey = (...path: string[]) => JSON.stringify(path);
 
 const VALUE_BUILDERS = new Set(['string', 'number', 'boolean', 'date', 'json', 'any']);
 const ATTR_MODIFIERS = new Set(['optional', 'unique', 'indexed', 'clientRequired']);
@@ -101,7 +106,7 @@ function checkModifierChain(builderAccess: Node): void {
  */
 export function readSchemaSource(sourceFile: SourceFile): SchemaSource {
   const roots = dslRoots(sourceFile);
-  const result: SchemaSource = { entities: new Map(), links: new Map() };
+  const result: SchemaSource = { entities: new Map(), links: new Map(), values: new Map() };
   const schemaCall = sourceFile
     .getDescendantsOfKind(SyntaxKind.CallExpression)
     .find((call) => {
@@ -114,14 +119,19 @@ export function readSchemaSource(sourceFile: SourceFile): SchemaSource {
   const entitiesNode = isGraph ? first : propertyValue(objectLiteral(first), 'entities');
   const linksNode = isGraph ? second : propertyValue(objectLiteral(first), 'links');
   for (const [name, value] of literalProperties(objectLiteral(entitiesNode))) {
-    const entity = readEntity(value, roots);
+    result.values.set(valueKey(name), locationOf(value));
+    const entity = readEntity(value, roots, (attr, at) => result.values.set(valueKey(name, attr), at));
     if (entity) result.entities.set(name, entity);
   }
   for (const [name, value] of literalProperties(objectLiteral(linksNode))) result.links.set(name, locationOf(value));
   return result;
 }
 
-function readEntity(expr: Expression, roots: ReturnType<typeof dslRoots>): EntitySource | undefined {
+function readEntity(
+  expr: Expression,
+  roots: ReturnType<typeof dslRoots>,
+  onValue: (attr: string, at: SourceLocation) => void = () => {},
+): EntitySource | undefined {
   let node: Node | undefined = resolveConst(expr);
   let asType: Node | undefined;
   // `i.entity({...}).asType<T>()`
@@ -134,6 +144,7 @@ function readEntity(expr: Expression, roots: ReturnType<typeof dslRoots>): Entit
   if (!Node.isPropertyAccessExpression(callee) || !isDslRoot(callee.getExpression(), roots)) return undefined;
   const attrs = new Map<string, AttrSource>();
   for (const [name, value] of literalProperties(objectLiteral(node.getArguments()[0]))) {
+    onValue(name, locationOf(value));
     const attr = readAttr(value);
     if (attr) attrs.set(name, attr);
   }

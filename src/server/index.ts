@@ -8,3 +8,4 @@ export { ALLOW_ALL } from './permissions.js';
 export type { PermissionPolicy, QueryFilter, TransactionCheck, Requester, QueryPermissionContext } from './permissions.js';
 export { createRulesPolicy, RulesPolicy, ruleValidationIssues, type RulesPolicyOptions, type RuleIssue } from './permissions/index.js';
 export { InstantError } from './errors.js';
+export { DEFAULT_LIMITS, type ServerLimits } from './limits.js';

@@ -45,6 +45,37 @@ export function planOutput(outDir: string, files: Map<string, string>): WriteRes
  * hard-linked, so their timestamps stay), then swapped in by rename. A failure leaves the old folder as it was.
  */
 export function writeOutput(outDir: string, files: Map<string, string>): WriteResult {
+  try {
+    return writeOutputOrThrow(outDir, files);
+  } catch (error) {
+    throw fileSystemError(error, outDir, 'write');
+  }
+}
+
+/** What a failed file operation means for the user: a SchemaError naming the folder, the cause and the fix. */
+function fileSystemError(error: unknown, outDir: string, action: 'write' | 'read'): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof SchemaError || typeof code !== 'string') return error;
+  const causes: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a part of the path is a file',
+    EISDIR: 'a folder is in the way of a file',
+    ENAMETOOLONG: 'a file name is too long',
+    EMFILE: 'too many open files',
+  };
+  const where = (error as NodeJS.ErrnoException).path;
+  return new SchemaError(
+    `cannot ${action} the output folder ${outDir}: ${causes[code] ?? (error as Error).message} (${code}${where ? ` on ${where}` : ''})`,
+    undefined,
+    `${action === 'write' ? 'Make the folder and the one it is in writable' : 'Make the folder readable'}, or pass --out with another folder. The previous output is as it was.`,
+  );
+}
+
+function writeOutputOrThrow(outDir: string, files: Map<string, string>): WriteResult {
   recoverInterruptedSwap(outDir);
   const plan = planOutput(outDir, files);
   if (plan.written.length === 0 && plan.removed.length === 0) return plan;
@@ -102,7 +133,12 @@ function recoverInterruptedSwap(outDir: string): void {
 
 /** A unified diff of every stale, missing or extra file, for `--check`. */
 export function outputDiff(outDir: string, files: Map<string, string>): { stale: boolean; diff: string } {
-  const plan = planOutput(outDir, files);
+  let plan: ReturnType<typeof planOutput>;
+  try {
+    plan = planOutput(outDir, files);
+  } catch (error) {
+    throw fileSystemError(error, outDir, 'read');
+  }
   const patches = [
     ...plan.written.map((f) => createTwoFilesPatch(`a/${f}`, `b/${f}`, plan.existing.get(f) ?? '', files.get(f)!, '', '', { context: 2 })),
     ...plan.removed.map((f) => createTwoFilesPatch(`a/${f}`, `b/${f}`, plan.existing.get(f)!, '', '', '', { context: 0 })),

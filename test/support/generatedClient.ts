@@ -6,13 +6,13 @@ import type { SchemaIR } from '../../src/ir/types.js';
 import { TOOL_VERSION } from '../../src/util/version.js';
 import { formatFiles } from '../../src/write/format.js';
 import { writeOutput } from '../../src/write/writeOutput.js';
-import { fixtureSchema, scratchDir } from './paths.js';
+import { clientEntry, fixtureSchema, scratchDir } from './paths.js';
 
 /** Generates a fixture's client into a scratch folder and imports it (vitest compiles the TypeScript). */
 export async function importGeneratedClient<T = any>(fixture: string, options: Options = {}): Promise<T> {
   const outDir = path.join(scratchDir(`client-${fixture}`), 'instant.gen');
   await generate({ schemaFile: fixtureSchema(fixture), outDir, ...options });
-  return (await import(path.join(outDir, 'index.ts'))) as T;
+  return (await import(clientEntry(outDir))) as T;
 }
 
 /**
@@ -25,7 +25,7 @@ export async function importClientFromIR<T = any>(ir: SchemaIR, label: string): 
   const outDir = path.join(dir, 'instant.gen');
   const files = await formatFiles(emitClient({ ...ir, schemaFile: path.join(dir, 'instant.schema.ts') }, { outDir, toolVersion: TOOL_VERSION }));
   writeOutput(outDir, files);
-  return { mod: (await import(path.join(outDir, 'index.ts'))) as T, dir };
+  return { mod: (await import(clientEntry(outDir))) as T, dir };
 }
 
 /** A fetch that records calls and answers with the given status and body. */

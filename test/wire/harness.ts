@@ -6,7 +6,7 @@ import { init } from '@instantdb/admin';
 import schema from '../../fixtures/todo/instant.schema.js';
 import { generate } from '../../src/generate.js';
 import type { CapturedRequest } from '../support/captureServer.js';
-import { fixtureSchema, scratchDir } from '../support/paths.js';
+import { clientEntry, fixtureSchema, scratchDir } from '../support/paths.js';
 
 // The generated side is typed by the copy of the todo client that `npm test` generates first
 // (`pretest`: test/types/generated/todo, gitignored). The tests themselves run against a fresh
@@ -33,7 +33,7 @@ export function makeGen(mod: GeneratedModule, apiURI: string, adminToken: string
 export async function generateTodoClient(label: string): Promise<{ mod: GeneratedModule; dir: string }> {
   const dir = scratchDir(`wire-${label}`);
   await generate({ schemaFile: fixtureSchema('todo'), outDir: dir });
-  const mod = (await import(path.join(dir, 'index.ts'))) as GeneratedModule;
+  const mod = (await import(clientEntry(dir))) as GeneratedModule;
   return { mod, dir };
 }
 

@@ -186,10 +186,13 @@ function valueLeaf(ctx: WhereContext, label: string, attr: Attr, where: WhereOp)
           return vs.some((v) => (v === null || typeof v !== 'object') && wantedSet.has(v));
         };
       }
+      // Indexed dates compare instants (equalityMatcher): each literal is coerced once, into a set.
+      const instants = new Set(wanted.filter((w) => w !== null).map((w) => coerceTyped(ctx, errIn, attr, w)));
+      const hasNull = wanted.includes(null);
       return (eid) => {
         const vs = values(eid);
-        if (vs.length === 0) return wanted.includes(null);
-        return vs.some((v) => wanted.some((w) => (w === null ? v === null : matches(v, w))));
+        if (vs.length === 0) return hasNull;
+        return vs.some((v) => (v === null ? hasNull : instants.has(parseDateValue(v) as number)));
       };
     }
     case 'not':

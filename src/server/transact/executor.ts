@@ -69,7 +69,11 @@ function distinctOps(steps: TxStep[]): TxOp[] {
 
 function groupByOp(steps: TxStep[]): Map<TxOp, TxStep[]> {
   const groups = new Map<TxOp, TxStep[]>();
-  for (const step of steps) groups.set(step.op, [...(groups.get(step.op) ?? []), step]);
+  for (const step of steps) {
+    const group = groups.get(step.op);
+    if (group) group.push(step);
+    else groups.set(step.op, [step]);
+  }
   return groups;
 }
 

@@ -52,8 +52,9 @@ export function expandCascades(view: DataView, steps: TxStep[]): TxStep[] {
   const cascaded: TxStep[] = [];
   const inherited: TxStep[] = [];
   const rootParams = new Map(steps.flatMap((s) => (s.op === 'rule-params' && typeof s.eid === 'string' ? [[s.eid, s.params] as const] : [])));
-  while (queue.length) {
-    const { eid, etype, root } = queue.shift()!;
+  // An index, not shift(): shifting a long array is linear, and cascades can reach many entities.
+  for (let k = 0; k < queue.length; k++) {
+    const { eid, etype, root } = queue[k];
     for (const next of cascadeTargets(view, eid, etype)) {
       const key = `${next.eid}\u0000${next.etype}`;
       if (seen.has(key)) continue;

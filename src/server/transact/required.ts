@@ -47,7 +47,9 @@ function requiredError(records: MissingRecord[]): InstantError {
   const groups = new Map<string, MissingRecord[]>();
   for (const r of records) {
     const key = `${r.etype}/${r.label}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   const message = [...groups]
     .map(([name, rs]) =>
