@@ -5,6 +5,7 @@ export const PRINT_WIDTH = 110;
 
 /** A string literal as prettier writes it: single quotes, unless the text holds more single than double quotes. */
 export function quote(text: string): string {
+  if (!/['"\\\u0000-\u001f\u007f]/.test(text)) return `'${text}'`; // the common case, fast
   const singles = text.split("'").length;
   const doubles = text.split('"').length;
   const q = singles > doubles ? '"' : "'";
@@ -61,7 +62,8 @@ export function indent(code: string): string {
     depth = Math.max(0, depth + opens - closes);
     continues = line.endsWith(' =');
   }
-  return out.join('\n').replace(/\n*$/, '\n');
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return `${out.join('\n')}\n`;
 }
 
 function brackets(line: string): { opens: number; closes: number; leadingCloses: number } {

@@ -28,13 +28,14 @@ export function buildIR(schema: RuntimeSchema, schemaFile: string): SchemaIR {
   // Non-string `on`s are left for validateIR to report.
   const referenced = links.flatMap((l) => [l.forward.on, l.reverse.on]).filter((n) => typeof n === 'string' && !declared.has(n));
   const names = [...declared, ...new Set(referenced)];
+  const ends = linkEndsByEntity(links);
   const entities = sortBy(
     names.map((name): EntityIR => ({
       name,
       system: isSystemNamespace(name),
       declared: declared.has(name),
       attrs: attrsOf(schema.entities[name]?.attrs ?? {}),
-      links: linkEndsOf(name, links),
+      links: ends.get(name) ?? [],
     })),
     (e) => e.name,
   );
@@ -67,16 +68,16 @@ export function attrsOf(attrs: Record<string, RuntimeAttr>): AttrIR[] {
   );
 }
 
-/** Each link seen from `entity`: forward labels first, a reverse label that repeats a forward one wins (as in Instant). */
-function linkEndsOf(entity: string, links: LinkIR[]): LinkEndIR[] {
-  const byLabel = new Map<string, LinkEndIR>();
-  for (const link of links) {
-    if (link.forward.on === entity) byLabel.set(link.forward.label, end(link, 'forward'));
-  }
-  for (const link of links) {
-    if (link.reverse.on === entity) byLabel.set(link.reverse.label, end(link, 'reverse'));
-  }
-  return sortBy([...byLabel.values()], (l) => l.label);
+/** Each entity's link ends: forward labels first, a reverse label that repeats a forward one wins (as in Instant). */
+function linkEndsByEntity(links: LinkIR[]): Map<string, LinkEndIR[]> {
+  const byEntity = new Map<string, Map<string, LinkEndIR>>();
+  const add = (entity: string, e: LinkEndIR) => {
+    if (!byEntity.has(entity)) byEntity.set(entity, new Map());
+    byEntity.get(entity)!.set(e.label, e);
+  };
+  for (const link of links) add(link.forward.on, end(link, 'forward'));
+  for (const link of links) add(link.reverse.on, end(link, 'reverse'));
+  return new Map([...byEntity].map(([entity, ends]) => [entity, sortBy([...ends.values()], (l) => l.label)]));
 }
 
 function end(link: LinkIR, direction: 'forward' | 'reverse'): LinkEndIR {
