@@ -32,8 +32,10 @@ const DSL_MEMBERS = new Set(['schema', 'graph', 'entity', ...VALUE_BUILDERS]);
 
 export function locationOf(node: Node): SourceLocation {
   const sourceFile = node.getSourceFile();
-  const { line, column } = sourceFile.getLineAndColumnAtPos(node.getStart());
-  return { file: sourceFile.getFilePath(), line, column };
+  // The compiler's line map (a binary search): ts-morph's getLineAndColumnAtPos scans the text up to the
+  // position, which made reading a schema quadratic in its size (minutes for a 5 MB schema).
+  const { line, character } = sourceFile.compilerNode.getLineAndCharacterOfPosition(node.getStart());
+  return { file: sourceFile.getFilePath(), line: line + 1, column: character + 1 };
 }
 
 /** Local names under which a module binds Instant's `i` (`import { i as s } from '@instantdb/react'`, or `ns.i`). */

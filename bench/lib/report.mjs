@@ -1,0 +1,146 @@
+// Renders bench/results/*.json as Markdown (tables, ratios, targets) and writes it into bench/README.md
+// between the `results:start` / `results:end` markers.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, readResults, round } from './common.mjs';
+
+const x = (a, b) => (Number.isFinite(a / b) ? `${round(a / b, a / b >= 10 ? 0 : 1)}×` : 'n/a');
+const pct = (a, b) => `${Math.round((a / b) * 100)}%`;
+const mark = (ok) => (ok ? '**met**' : '**missed**');
+const table = (rows) => [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => ' --- ').join('|')}|`, ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const errs = (m) => (m?.errors ? Object.entries(m.errors).map(([k, v]) => `${k} ×${v}`).join(', ') : 'none');
+
+function typecheck(lines, targets) {
+  const rows = [['entities', 'side', 'instantiations', 'types', 'check s', 'memory MB', 'TS7 check s', 'TS7 MB', 'errors']];
+  for (const l of lines) {
+    for (const [key, label] of [['official', '@instantdb/admin'], ['generated', 'generated (dts)'], ['generatedTs', 'generated (ts)']]) {
+      const m = l[key];
+      if (!m || m.skipped) continue;
+      rows.push([l.entities, label, m.instantiations?.toLocaleString('en-US'), m.types?.toLocaleString('en-US'), m.checkSeconds, m.memoryMB, l.ts7?.[key]?.checkSeconds, l.ts7?.[key]?.memoryMB, errs(m)]);
+    }
+  }
+  const ratios = [['entities', 'client', 'instantiations ÷', 'check time ÷', 'memory ÷', 'TS7 check ÷']];
+  for (const l of lines) {
+    for (const [key, label] of [['generated', 'dts'], ['generatedTs', 'ts']]) {
+      if (!l[key] || l[key].skipped) continue;
+      ratios.push([l.entities, label, x(l.official.instantiations, l[key].instantiations), x(l.official.checkSeconds, l[key].checkSeconds), x(l.official.memoryMB, l[key].memoryMB), x(l.ts7?.official?.checkSeconds, l.ts7?.[key]?.checkSeconds)]);
+    }
+  }
+  const at300 = lines.find((l) => l.entities === 300);
+  for (const key of ['generated', 'generatedTs']) {
+    const g = at300?.[key];
+    if (!g || g.skipped) continue;
+    const i = at300.official.instantiations / g.instantiations;
+    const t = at300.official.checkSeconds / g.checkSeconds;
+    const mode = key === 'generated' ? 'dts' : 'ts';
+    targets.push([`typecheck, 300 entities (${mode}): ≥50× fewer instantiations`, `${round(i, 0)}×`, mark(i >= 50)]);
+    targets.push([`typecheck, 300 entities (${mode}): ≥5× less check time`, `${round(t, 1)}×`, mark(t >= 5)]);
+  }
+  const at1000 = lines.find((l) => l.entities === 1000);
+  if (at1000) {
+    const deep = (m) => Boolean(m?.errors?.TS2589);
+    targets.push([
+      'typecheck, 1000 entities: no "excessively deep" error in the generated client',
+      `generated: ${errs(at1000.generated)} (${at1000.generated.checkSeconds} s); SDK: ${errs(at1000.official)} (${at1000.official.checkSeconds} s, ${at1000.official.memoryMB} MB)`,
+      mark(!at1000.generated.errors && !deep(at1000.generated)),
+    ]);
+  }
+  return `### typecheck (${lines[0]?.callSites} call sites; tsc --extendedDiagnostics, strict, skipLibCheck)\n\n${table(rows)}\n\nOfficial ÷ generated:\n\n${table(ratios)}`;
+}
+
+function editor([r], targets) {
+  const rows = [['side', 'position', 'project load ms', 'first completion ms', 'after an edit ms', 'entries']];
+  const sides = [['official', '@instantdb/admin'], ['generated', 'generated (dts)'], ['generatedTs', 'generated (ts)']];
+  for (const [key, label] of sides) {
+    for (const [pos, m] of Object.entries(r[key] ?? {})) {
+      if (pos === 'skipped') continue;
+      rows.push([label, pos, m.loadMs, m.firstMs, m.afterEditMs, `${m.entries}${m.missing ? ` (missing ${m.missing.join(', ')})` : ''}`]);
+    }
+  }
+  for (const [key, label] of sides.slice(1)) {
+    if (!r[key] || r[key].skipped) continue;
+    for (const pos of Object.keys(r[key])) {
+      const o = r.official[pos];
+      const g = r[key][pos];
+      if (!o || !g) continue;
+      const ok = o.firstMs / g.firstMs >= 5 && !g.missing;
+      targets.push([`editor (${label}), completions at ${pos}: ≥5× faster`, `first ${x(o.firstMs, g.firstMs)}, after an edit ${x(o.afterEditMs, g.afterEditMs)}${g.missing ? `; but only ${g.entries} entr${g.entries === 1 ? 'y' : 'ies'} (missing ${g.missing.join(', ')})` : ''}`, g.missing ? '**missed** (incomplete completions)' : mark(ok)]);
+    }
+  }
+  return `### editor (tsserver 5.9, ${r.entities} entities, ${r.callSites} call sites)\n\n${table(rows)}`;
+}
+
+function generate(lines, targets) {
+  const rows = [['entities', 'full ms', 'full, internal ms', 'ms / entity', 'marginal ms / entity', 'no-op ms', 'no-op ÷ full']];
+  for (const l of lines) rows.push([l.entities, l.full.wallMs, l.full.internalMs, l.fullMsPerEntity, l.marginalMsPerEntity ?? '', l.noop.wallMs, pct(l.noop.wallMs, l.full.wallMs)]);
+  const at300 = lines.find((l) => l.entities === 300);
+  if (at300) {
+    targets.push(['generate, 300 entities: full run < 2 s', `${at300.full.wallMs} ms`, mark(at300.full.wallMs < 2000)]);
+    targets.push(['generate, 300 entities: no-op vs full (issue 5)', `${at300.noop.wallMs} ms vs ${at300.full.wallMs} ms (${pct(at300.noop.wallMs, at300.full.wallMs)})`, '(reported)']);
+  }
+  const last = lines.at(-1);
+  if (last?.growthVsPrevious) {
+    const g = last.growthVsPrevious;
+    targets.push([`generate: growth no worse than linear (${lines.at(-2).entities} → ${last.entities})`, `time ×${g.timeRatio} for size ×${g.sizeRatio}`, mark(g.timeRatio <= g.sizeRatio)]);
+  }
+  return `### generate (CLI wall time, fresh process; ${lines[0]?.layout ?? 'default'} output)\n\n${table(rows)}`;
+}
+
+function runtimeWeight([r], targets) {
+  const rows = [['side', 'minified KB', 'gzip KB', 'import ms (bundle)', 'import ms (node_modules)', 'largest parts (minified)']];
+  for (const [key, label] of [['generated', 'generated'], ['official', '@instantdb/admin']]) {
+    const m = r[key];
+    const parts = Object.entries(m.byPackage ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, b]) => `${p} ${round(b / 1024, 1)}`).join(', ');
+    rows.push([label, round(m.bundleBytes / 1024, 1), round(m.gzipBytes / 1024, 1), m.bundleImportMs, m.externalImportMs, parts]);
+  }
+  const g = r.generated;
+  const o = r.official;
+  targets.push(['runtime-weight: bundle ≤ 1/3 of the SDK (gzip)', pct(g.gzipBytes, o.gzipBytes), mark(g.gzipBytes * 3 <= o.gzipBytes)]);
+  targets.push(['runtime-weight: cold import ≤ 1/3 of the SDK (bundle / node_modules)', `${pct(g.bundleImportMs, o.bundleImportMs)} / ${pct(g.externalImportMs, o.externalImportMs)}`, mark(g.bundleImportMs * 3 <= o.bundleImportMs && g.externalImportMs * 3 <= o.externalImportMs)]);
+  return `### runtime-weight (one query + one transaction, fixtures/todo; ${r.layout ?? 'default'} output; medians of ${r.runs} fresh processes)\n\n${table(rows)}`;
+}
+
+function requestOverhead([r], targets) {
+  const rows = [['client', 'query CPU µs', 'query wall µs', 'transact CPU µs', 'transact wall µs', 'no network: CPU µs (query / transact)', 'same body']];
+  for (const [name, m] of Object.entries(r.clients)) {
+    rows.push([name, m.query.cpuUsPerRequest, m.query.wallUsPerRequest, m.transact.cpuUsPerRequest, m.transact.wallUsPerRequest, m.noNetwork ? `${m.noNetwork.queryCpuUs} / ${m.noNetwork.transactCpuUs}` : '', r.sameBodies?.[name] ? 'yes' : 'NO']);
+  }
+  const b = r.generatedVsBare;
+  const s = r.generatedVsSdk;
+  targets.push(['request-overhead: CPU within 10% of bare fetch (query / transact)', `${b.query} / ${b.transact}`, mark(b.query <= 1.1 && b.transact <= 1.1)]);
+  targets.push(['request-overhead: CPU no more than the SDK (query / transact)', `${s.query} / ${s.transact}`, mark(s.query <= 1 && s.transact <= 1)]);
+  return `### request-overhead (${r.queries} queries + ${r.transactions} transactions per client, sequential; client CPU per request)\n\n${table(rows)}`;
+}
+
+function server([head, ...cells]) {
+  const rows = [['workload', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'], ...cells.map((c) => [c.workload, c.concurrency, c.throughput, c.p50ms, c.p99ms, c.requests, c.errors])];
+  const m = head.rssMB;
+  return `### server (${head.entities} entities, fixtures/todo, loopback; ${head.seconds} s or ${head.maxRequests} requests per cell)\n\n${table(rows)}\n\nServer RSS: ${m.empty} MB empty, ${m.rest} MB at rest with the dataset, ${m.peakUnderLoad} MB peak under load, ${m.afterLoad} MB after load (GC).`;
+}
+
+const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server };
+
+export function renderReport() {
+  const run = readResults('run')?.[0];
+  const targets = [['target', 'measured', '']];
+  const parts = [];
+  for (const [name, render] of Object.entries(SECTIONS)) {
+    const lines = readResults(name);
+    if (lines?.length) parts.push(render(lines, targets));
+  }
+  const m = run?.machine;
+  const head = m
+    ? `Last run: ${run.finishedAt} (${run.args.join(' ') || 'all, default sizes'}), ${round(run.seconds / 60, 1)} min. Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGB} GB, Node ${m.node}, ${m.platform}; load average at start ${m.loadavg.join(' / ')}.`
+    : '';
+  return [head, '### Targets', table(targets), ...parts].filter(Boolean).join('\n\n');
+}
+
+export function writeReport() {
+  const file = path.join(ROOT, 'bench', 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const start = '<!-- results:start -->';
+  const end = '<!-- results:end -->';
+  const [before, rest] = text.split(start);
+  if (rest === undefined || !rest.includes(end)) throw new Error(`bench/README.md has no ${start} … ${end} section`);
+  fs.writeFileSync(file, `${before}${start}\n${renderReport()}\n${end}${rest.split(end)[1]}`);
+}
