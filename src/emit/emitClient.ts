@@ -58,8 +58,8 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   const runtimeDir = output === 'ts' ? RUNTIME_SOURCES : RUNTIME_BUILT;
   for (const name of fs.readdirSync(runtimeDir).filter((f) => !f.endsWith('.map')).sort()) {
     files.set(`runtime/${name}`, top + fs.readFileSync(path.join(runtimeDir, name), 'utf8'));
-    // The sources are kept prettier-formatted (a test checks it); tsc's .js/.d.ts output is not.
-    if (output === 'ts') files.final.add(`runtime/${name}`);
+    // The sources are kept prettier-formatted, and the build formats tsc's .js/.d.ts output (a test checks both).
+    files.final.add(`runtime/${name}`);
   }
   // JSON.stringify's layout is prettier's; the README is documentation, not code.
   for (const [file, text] of [['schema.json', published], ['README.md', readmeFile(ctx, schemaPath)]]) {
