@@ -1,5 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TodoClient from './types/generated/todo/index.js';
+import { startCaptureServer, type CaptureServer } from './support/captureServer.js';
 import { importGeneratedClient, recordingFetch } from './support/generatedClient.js';
 
 type Client = typeof TodoClient;
@@ -159,5 +162,262 @@ describe("dates: 'date'", () => {
     // The stored form stays the default.
     const stored = client(200, body).db;
     expect((await stored.goals.query())[0].dueDate).toBe(86_400_000);
+  });
+});
+
+type ApiError = InstanceType<Client['InstantAPIError']>;
+
+/** Every public method of a client that sends a request, called with request options `o` (`{ signal }`). */
+const METHODS: [string, (db: TodoClient.InstantClient, o: { signal?: AbortSignal }) => Promise<unknown>][] = [
+  ['query', (db, o) => db.query({ goals: {} }, o)],
+  ['<entity>.query', (db, o) => db.goals.query(undefined, o)],
+  ['<entity>.get', (db, o) => db.goals.get('00000000-0000-4000-8000-000000000001', undefined, o)],
+  ['transact', (db, o) => db.transact(db.goals.tx('00000000-0000-4000-8000-000000000001').delete(), o)],
+  ['asUser(...).query', (db, o) => db.asUser({ email: 'a@b.c' }).query({ goals: {} }, o)],
+  ['asUser(...).debugQuery', (db, o) => db.asUser({ email: 'a@b.c' }).debugQuery({ goals: {} }, o)],
+  ['asUser(...).debugTransact', (db, o) => db.asUser({ email: 'a@b.c' }).debugTransact([], o)],
+  ['auth.createToken', (db, o) => db.auth.createToken('a@b.c', o)],
+  ['auth.verifyToken', (db, o) => db.auth.verifyToken('rt', o)],
+  ['auth.getUser', (db, o) => db.auth.getUser({ email: 'a@b.c' }, o)],
+  ['auth.deleteUser', (db, o) => db.auth.deleteUser({ email: 'a@b.c' }, o)],
+  ['auth.signOut', (db, o) => db.auth.signOut('a@b.c', o)],
+  ['auth.generateMagicCode', (db, o) => db.auth.generateMagicCode('a@b.c', o)],
+  ['auth.sendMagicCode', (db, o) => db.auth.sendMagicCode('a@b.c', o)],
+  ['auth.verifyMagicCode', (db, o) => db.auth.verifyMagicCode('a@b.c', '123456', o)],
+  ['auth.checkMagicCode', (db, o) => db.auth.checkMagicCode('a@b.c', '123456', {}, o)],
+];
+
+describe('every method that sends a request', () => {
+  it('is in the list above (new client or auth methods must be added to it)', async () => {
+    const db = gen.createClient({ appId: APP, adminToken: TOKEN, fetch: recordingFetch(200, {}).fetch });
+    const authMethods = Object.getOwnPropertyNames(Object.getPrototypeOf(db.auth)).filter((n) => n !== 'constructor' && n !== 'post');
+    const clientMethods = Object.keys(db).filter((k) => typeof (db as unknown as Record<string, unknown>)[k] === 'function' && k !== 'asUser');
+    const listed = METHODS.map(([name]) => name.replace('asUser(...).', ''));
+    for (const name of [...authMethods.map((m) => `auth.${m}`), ...clientMethods]) expect(listed, name).toContain(name);
+  });
+
+  // A fetch that only ever ends by its signal: the request hangs until aborted or timed out.
+  const hang: typeof fetch = (_url, init) =>
+    new Promise((_, reject) => {
+      if (init!.signal!.aborted) reject(init!.signal!.reason);
+      init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason));
+    });
+
+  it.each(METHODS)('%s takes { signal }: an abort rejects with InstantAPIError "aborted", before or during the request', async (_name, run) => {
+    const db = gen.createClient({ appId: APP, adminToken: TOKEN, fetch: hang, validate: false });
+    const controller = new AbortController();
+    const pending = rejection(() => run(db, { signal: controller.signal }));
+    controller.abort();
+    const during = (await pending) as ApiError;
+    expect(during).toBeInstanceOf(gen.InstantAPIError);
+    expect([during.status, during.type]).toEqual([0, 'aborted']);
+    const before = (await rejection(() => run(db, { signal: AbortSignal.abort() }))) as ApiError;
+    expect(before.type).toBe('aborted');
+  });
+
+  it.each(METHODS)('%s times out (timeoutMs) with InstantAPIError "timeout"', async (_name, run) => {
+    const db = gen.createClient({ appId: APP, adminToken: TOKEN, fetch: hang, timeoutMs: 20 });
+    const error = (await rejection(() => run(db, {}))) as ApiError;
+    expect([error.status, error.type]).toEqual([0, 'timeout']);
+  });
+
+  // The server echoes the admin token (Instant does in hints); nothing of an error may show it.
+  const ECHOES: [string, (url: string) => Response | Promise<Response>][] = [
+    [
+      '400 JSON echoing the token in message, hint values and hint keys',
+      () =>
+        Response.json(
+          { type: 'record-not-found', message: `Record not found: app-admin-token (${TOKEN})`, hint: { args: [{ token: TOKEN }], [TOKEN]: 'key', 'trace-id': 't' } },
+          { status: 400 },
+        ),
+    ],
+    ['500 plain text echoing the token', () => new Response(`upstream said: authorization Bearer ${TOKEN}`, { status: 500 })],
+    ['200 that is not JSON, echoing the token', () => new Response(`<html>Authorization: Bearer ${TOKEN}</html>`, { status: 200 })],
+    ['a network error whose message holds the token', () => Promise.reject(new TypeError(`fetch failed: ${TOKEN}`))],
+  ];
+  const exposed = (error: unknown) => {
+    const e = error as ApiError;
+    return JSON.stringify({ ...e, message: e.message, stack: e.stack, string: String(e), body: e.body, hint: e.hint, type: e.type });
+  };
+  for (const [what, respond] of ECHOES) {
+    it.each(METHODS)(`%s: ${what}: the error never shows the admin token`, async (_name, run) => {
+      const db = gen.createClient({ appId: APP, adminToken: TOKEN, fetch: async (url) => respond(String(url)), validate: false });
+      const error = await rejection(() => run(db, {}));
+      expect(error).toBeInstanceOf(gen.InstantAPIError);
+      expect(exposed(error)).not.toContain(TOKEN);
+    });
+  }
+
+  it('a body that stops coming after the headers times out as InstantAPIError, not a raw DOMException', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"goals": [');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const db = gen.createClient({ appId: APP, adminToken: TOKEN, apiURI: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 200 });
+      const error = (await rejection(() => db.goals.query())) as ApiError;
+      expect(error).toBeInstanceOf(gen.InstantAPIError);
+      expect([error.status, error.type]).toEqual([0, 'timeout']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
+describe('retries: createClient({ retry })', () => {
+  let server: CaptureServer;
+  beforeAll(async () => {
+    server = await startCaptureServer();
+  });
+  afterAll(() => server?.close());
+
+  const FAST = { retries: 3, baseMs: 1, maxMs: 100 };
+  const make = (retry?: TodoClient.ClientConfig['retry']) => gen.createClient({ appId: APP, adminToken: TOKEN, apiURI: server.url, retry });
+  const sent = () => server.take().map((r) => `${r.method} ${r.path}?${r.query} ${r.rawBody}`);
+  const unavailable = { status: 503, body: { type: 'unknown', message: 'Service Unavailable' } };
+  const limited = { status: 429, body: { type: 'rate-limited', message: 'Too many requests' } };
+
+  it('are off by default: a 503 or a 429 rejects after one request', async () => {
+    for (const response of [unavailable, limited]) {
+      server.reset();
+      server.script(response);
+      expect(((await rejection(() => make().goals.query())) as ApiError).status).toBe(response.status);
+      expect(sent()).toHaveLength(1);
+    }
+  });
+
+  it('a query: 429, then 200 (the same request twice)', async () => {
+    server.reset();
+    server.script(limited);
+    expect(await make(FAST).goals.query({ $: { where: { done: false } } })).toEqual([]);
+    const requests = sent();
+    expect(requests).toHaveLength(2);
+    expect(requests[1]).toBe(requests[0]);
+  });
+
+  it.each([
+    ['<entity>.get', (db: TodoClient.InstantClient) => db.goals.get('00000000-0000-4000-8000-000000000001')],
+    ['query', (db: TodoClient.InstantClient) => db.query({ goals: {}, todos: {} })],
+    ['auth.getUser', (db: TodoClient.InstantClient) => db.auth.getUser({ email: 'a@b.c' })],
+    ['auth.verifyToken', (db: TodoClient.InstantClient) => db.auth.verifyToken('rt')],
+  ])('%s: 503 twice, then 200', async (_name, run) => {
+    server.reset();
+    server.script(unavailable, 2);
+    await run(make(true));
+    expect(sent()).toHaveLength(3);
+  });
+
+  it('a network error, then the answer', async () => {
+    let calls = 0;
+    const flaky: typeof fetch = async (url, init) => {
+      if (calls++ === 0) throw new TypeError('fetch failed');
+      return fetch(url, init);
+    };
+    const db = gen.createClient({ appId: APP, adminToken: TOKEN, apiURI: server.url, retry: FAST, fetch: flaky });
+    server.reset();
+    expect(await db.goals.query()).toEqual([]);
+    expect([calls, sent().length]).toEqual([2, 1]);
+  });
+
+  it('a transaction is never retried unless asked for: one request, and the 503', async () => {
+    server.reset();
+    server.script(unavailable);
+    const db = make({ ...FAST, retries: 5 });
+    const error = (await rejection(() => db.transact(db.goals.tx(gen.id()).update({ title: 'x' })))) as ApiError;
+    expect(error.status).toBe(503);
+    expect(sent()).toHaveLength(1);
+  });
+
+  it('transactions: true retries a transaction', async () => {
+    server.reset();
+    server.script(unavailable, 2);
+    const db = make({ ...FAST, transactions: true });
+    expect(await db.transact(db.goals.tx(gen.id()).update({ title: 'x' }))).toEqual({ 'tx-id': 1 });
+    const requests = sent();
+    expect(requests).toHaveLength(3);
+    expect(new Set(requests).size).toBe(1);
+  });
+
+  const RETRIED = ['query', '<entity>.query', '<entity>.get', 'asUser(...).query', 'auth.getUser', 'auth.verifyToken', 'transact'];
+  it.each(METHODS.filter(([name]) => !RETRIED.includes(name)))('%s is never retried (not known to be idempotent)', async (_name, run) => {
+    server.reset();
+    server.script(unavailable);
+    await rejection(() => run(make({ ...FAST, transactions: true }), {}));
+    expect(sent()).toHaveLength(1);
+  });
+
+  it('client errors (400, 401, 404) are not retried', async () => {
+    for (const status of [400, 401, 404]) {
+      server.reset();
+      server.script({ status, body: { type: 'x', message: 'no' } });
+      expect(((await rejection(() => make(FAST).goals.query())) as ApiError).status).toBe(status);
+      expect(sent()).toHaveLength(1);
+    }
+  });
+
+  it('gives up after `retries` retries, with the last error', async () => {
+    server.reset();
+    server.script(unavailable, 3);
+    server.script({ status: 502, body: 'Bad Gateway' });
+    const error = (await rejection(() => make({ ...FAST, retries: 3 }).goals.query())) as ApiError;
+    expect([error.status, error.message]).toEqual([502, 'Bad Gateway']);
+    expect(sent()).toHaveLength(4);
+  });
+
+  it('backs off exponentially, with jitter: each wait between half and all of baseMs·2^n', async () => {
+    server.reset();
+    server.script(unavailable, 2);
+    const started = performance.now();
+    await make({ retries: 2, baseMs: 100, maxMs: 10_000 }).goals.query();
+    const elapsed = performance.now() - started;
+    // Waits: [50, 100] then [100, 200] ms.
+    expect(elapsed).toBeGreaterThanOrEqual(145);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('honours Retry-After (seconds) instead of the backoff', async () => {
+    server.reset();
+    server.script({ ...limited, headers: { 'retry-after': '1' } });
+    const started = performance.now();
+    await make({ ...FAST, maxMs: 5_000 }).goals.query();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(sent()).toHaveLength(2);
+  });
+
+  it('honours Retry-After as an HTTP date', async () => {
+    server.reset();
+    server.script({ ...limited, headers: { 'retry-after': new Date(Date.now() + 1500).toUTCString() } });
+    const started = performance.now();
+    await make({ ...FAST, maxMs: 5_000 }).goals.query();
+    // HTTP dates have whole seconds: the wait is 0.5 to 1.5 s.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    expect(sent()).toHaveLength(2);
+  });
+
+  it('a Retry-After longer than maxMs ends the retries at once', async () => {
+    server.reset();
+    server.script({ ...limited, headers: { 'retry-after': '60' } });
+    const started = performance.now();
+    expect(((await rejection(() => make(FAST).goals.query())) as ApiError).status).toBe(429);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(sent()).toHaveLength(1);
+  });
+
+  it('an abort during the backoff rejects at once as "aborted", and nothing more is sent', async () => {
+    server.reset();
+    server.script({ ...limited, headers: { 'retry-after': '5' } });
+    const controller = new AbortController();
+    const started = performance.now();
+    const pending = rejection(() => make({ ...FAST, maxMs: 10_000 }).goals.query(undefined, { signal: controller.signal }));
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    const error = (await pending) as ApiError;
+    expect([error.status, error.type]).toEqual([0, 'aborted']);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent()).toHaveLength(1);
   });
 });

@@ -28,11 +28,11 @@ export function generateCommand(setExitCode: (code: number) => void): CommandMod
     describe: 'Generate a typed admin client from instant.schema.ts',
     builder: (y) =>
       withLogOptions(y)
-        .option('schema', { type: 'string', describe: "Schema file (default: found like Instant's CLI: $INSTANT_SCHEMA_FILE_PATH, ./, src/, lib/, app/)" })
-        .option('out', { type: 'string', describe: 'Output folder (default: instant.gen/ beside the schema)' })
+        .option('schema', { type: 'string', requiresArg: true, describe: "Schema file (default: found like Instant's CLI: $INSTANT_SCHEMA_FILE_PATH, ./, src/, lib/, app/)" })
+        .option('out', { type: 'string', requiresArg: true, describe: 'Output folder (default: instant.gen/ beside the schema)' })
         .option('check', { type: 'boolean', describe: 'Write nothing; exit 1 with a diff when the output is stale (for CI)' })
         .option('watch', { type: 'boolean', describe: 'Regenerate when the schema or a file it imports changes' })
-        .option('config', { type: 'string', describe: 'Config file (default: instant-codegen.config.{ts,js,mjs,json}, or "instant-codegen" in package.json)' })
+        .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: instant-codegen.config.{ts,js,mjs,json}, or "instant-codegen" in package.json)' })
         .option('validation', { type: 'boolean', describe: 'Client-side validation on by default in the client (--no-validation: off)' })
         .option('output', { choices: ['ts', 'dts'] as const, describe: '"dts" (default): ESM .js files with .d.ts types, cheapest to type-check; "ts": .ts files, compiled with your project (CommonJS projects)' })
         .option('dates', { choices: ['stored', 'date'] as const, describe: 'Dates in results: as stored (number or ISO string), or Date objects' })

@@ -23,7 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      // yargs' own parse errors (a flag without its value, ...) are usage errors too.
+      throw error && error.name !== 'YError' ? error : new UsageError(message || error?.message || 'invalid arguments');
     });
   try {
     await parser.parseAsync();

@@ -14,11 +14,11 @@ export interface LoadedConfig {
 /** The nearest config in `cwd`: a config file, else an "instant-codegen" key in package.json, else nothing. */
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
   const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => fs.existsSync(f));
-  if (file) return { options: parse(await readConfigFile(file), file), file };
+  if (file) return { options: parse(await readConfigFile(file), file, file), file };
   const pkgFile = path.join(cwd, 'package.json');
   if (fs.existsSync(pkgFile)) {
     const pkg = (readJson(pkgFile) ?? {}) as Record<string, unknown>;
-    if (pkg['instant-codegen'] !== undefined) return { options: parse(pkg['instant-codegen'], `${pkgFile} ("instant-codegen")`), file: pkgFile };
+    if (pkg['instant-codegen'] !== undefined) return { options: parse(pkg['instant-codegen'], `${pkgFile} ("instant-codegen")`, pkgFile), file: pkgFile };
   }
   return { options: {} };
 }
@@ -54,15 +54,26 @@ function readJson(file: string): unknown {
   }
 }
 
-function parse(raw: unknown, where: string): Options {
+function parse(raw: unknown, where: string, file: string): Options {
   const result = OptionsSchema.safeParse(raw);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  // Where the first offending key is written (the file itself when it cannot be found).
+  const first = result.error.issues[0];
+  const key = first?.path.length ? String(first.path[0]) : first?.code === 'unrecognized_keys' ? first.keys[0] : undefined;
   throw new SchemaError(
     `invalid instant-codegen config in ${where}: ${issues.join('; ')}`,
-    undefined,
+    keyLocation(file, key),
     `Allowed keys: ${Object.keys(OptionsSchema.shape).join(', ')} (see instant-codegen generate --help).`,
   );
+}
+
+function keyLocation(file: string, key: string | undefined): { file: string; line: number; column: number } {
+  const text = fs.readFileSync(file, 'utf8');
+  const at = key === undefined ? -1 : [JSON.stringify(key), `'${key}'`, `${key}:`].map((k) => text.indexOf(k)).filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? -1;
+  if (at < 0) return { file, line: 1, column: 1 };
+  const before = text.slice(0, at);
+  return { file, line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
 }
 
 /** Config paths are relative to the config's folder; flags (already absolute) win over the config. */

@@ -47,7 +47,8 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   const files = new EmittedFiles();
   for (const entity of ir.entities) {
     // Most of the output: laid out here, unless multi-line user type text or a long name leaves prettier to decide.
-    const userText = [entity.asType, ...entity.attrs.map((a) => a.tsType)].some((t) => t?.includes('\n'));
+    // `.asType<T>()` too: it is wrapped in parentheses that prettier keeps or drops depending on T.
+    const userText = entity.asType !== undefined || entity.attrs.some((a) => a.tsType?.includes('\n'));
     for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, top)) {
       setLaidOut(files, file, text, !userText);
     }

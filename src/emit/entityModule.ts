@@ -3,7 +3,7 @@ import { attrDoc, inputType, isPresent, resultType, whereType } from './attrType
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
 import { block, importLine, methodSignature, quote, unionAlias } from './layout.js';
-import { docText, optionalInput, propertyKey, templateText } from './names.js';
+import { docText, jsPropertyKey, optionalInput, propertyKey, templateText } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
 
@@ -137,9 +137,10 @@ ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a uniqu
 
 /** The spec tables are `as const`: attribute names such as `toString` would otherwise lose their literal types. */
 function runtimeDef(entity: EntityIR, T: string): ModuleParts['values'] {
-  const attrs = entity.attrs.map((a) => `${propertyKey(a.name)}: '${a.valueType}${a.required ? '' : a.clientRequired ? '*' : '?'}',`);
-  const links = entity.links.map((l) => `${propertyKey(l.label)}: ${quote(l.has === 'many' ? `${l.target}[]` : l.target)},`);
-  const spec = (asConst: string) => `{\nname: ${quote(entity.name)},\nattrs: ${block(attrs)}${asConst},\nlinks: ${block(links)},\n}`;
+  const attrs = (key: (name: string) => string) => entity.attrs.map((a) => `${key(a.name)}: '${a.valueType}${a.required ? '' : a.clientRequired ? '*' : '?'}',`);
+  const links = (key: (name: string) => string) => entity.links.map((l) => `${key(l.label)}: ${quote(l.has === 'many' ? `${l.target}[]` : l.target)},`);
+  const spec = (asConst: string, key = asConst ? propertyKey : jsPropertyKey) =>
+    `{\nname: ${quote(entity.name)},\nattrs: ${block(attrs(key))}${asConst},\nlinks: ${block(links(key))},\n}`;
   const createDoc = doc(`Validates \`create\` attributes of \`${entity.name}\` (zod): unknown attributes, value types, required attributes.`);
   const updateDoc = doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`);
   const schemas = `${createDoc}export const ${T}CreateSchema = ${T}Def.validators.create;\n${updateDoc}export const ${T}UpdateSchema = ${T}Def.validators.update;\n`;

@@ -1,7 +1,7 @@
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
 import { arrayLiteral, block, importLine, quote } from './layout.js';
-import { docText, optionalInput, propertyKey } from './names.js';
+import { docText, jsPropertyKey, optionalInput, propertyKey } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
@@ -29,8 +29,8 @@ export function indexModule(ctx: EmitContext): ModuleParts {
  * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
  * (else https://api.instantdb.com).
  */\n`;
-  const body = (typed: boolean) => `const defs${typed ? ': Record<string, rt.EntityDef>' : ''} = ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Def,`))};
-${arrayLiteral('const topLevel = ', topLevel.map((e) => quote(e.name)), ';')}
+  const body = (typed: boolean) => `const defs${typed ? ': Record<string, rt.EntityDef>' : ''} = ${block(entities.map((e) => `${(typed ? propertyKey : jsPropertyKey)(e.name)}: ${T(e.name)}Def,`))};
+${arrayLiteral(`const topLevel${typed ? ': string[]' : ''} = `, topLevel.map((e) => quote(e.name)), ';')}
 
 ${createDoc}export function createClient(config${typed ? '?: rt.ClientConfig): InstantClient' : ')'} {
   const core = rt.createClientCore({ validate: ${ctx.settings.validation}, ...config }, defs, { dates: '${ctx.settings.dates}' });
@@ -53,8 +53,7 @@ export type QueryCheck<Q> = {
 export interface Entities ${block(entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`))}
 
 export interface InstantClient {
-${topLevel.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`).join('\n')}
-/** Every entity, including those whose names collide with the client's own members (${CLIENT_MEMBERS.map((m) => `\`${m}\``).join(', ')}). */
+${topLevel.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;\n`).join('')}/** Every entity, including those whose names collide with the client's own members (${CLIENT_MEMBERS.map((m) => `\`${m}\``).join(', ')}). */
 entities: Entities;
 /** Queries several entities in one request. */
 query<const Q extends Query>(query: Q & QueryCheck<Q>, opts?: rt.QueryOptions): Promise<QueryResult<Q>>;

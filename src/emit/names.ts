@@ -35,6 +35,14 @@ export function propertyKey(name: string): string {
 }
 
 /**
+ * A key in an object literal of a `.js` file: as `propertyKey`, except simple numbers (`0`, `12`, `1.5`),
+ * which prettier's JavaScript parsers print unquoted (its TypeScript parser keeps the quotes).
+ */
+export function jsPropertyKey(name: string): string {
+  return /^(?:\d+|\d+\.\d+)$/.test(name) && String(Number(name)) === name ? name : propertyKey(name);
+}
+
+/**
  * Members of TypeScript's `Object` interface. An object literal without such a key still has it (inherited),
  * and TypeScript checks that against an optional property of the same name: `{}` is not assignable to
  * `{ toString?: string }`.

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { GENERATED_MARKER } from '../emit/header.js';
 import { SchemaError } from '../schema/SchemaError.js';
+import { MANIFEST_FILE } from './manifest.js';
 
 export interface WriteResult {
   written: string[];
@@ -27,6 +29,32 @@ function isGenerated(file: string, content: string): boolean {
 function assertUsableOutDir(outDir: string): void {
   if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
     throw new SchemaError(`the output path ${outDir} is a file, not a folder`, undefined, 'Pass --out with a folder path (it is created if missing).');
+  }
+  let ancestor = path.dirname(outDir);
+  while (!fs.existsSync(ancestor) && path.dirname(ancestor) !== ancestor) ancestor = path.dirname(ancestor);
+  if (!fs.statSync(ancestor).isDirectory()) {
+    throw new SchemaError(`the output path ${outDir} is inside ${ancestor}, which is a file`, undefined, 'Pass --out with a folder path (it is created if missing).');
+  }
+  // The folder is replaced as a whole (and generated-looking files in it removed): only ever one of ours.
+  // Dotfiles (`.gitkeep`, `.DS_Store`) do not make a folder someone else's; they are kept like any file of yours.
+  const entries = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => !f.startsWith('.')) : [];
+  const read = (name: string) => {
+    const file = path.join(outDir, name);
+    return fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : '';
+  };
+  const ourManifest = () => {
+    try {
+      return (JSON.parse(read(MANIFEST_FILE)) as { tool?: unknown }).tool === 'instant-codegen';
+    } catch {
+      return false;
+    }
+  };
+  if (entries.length > 0 && !ourManifest() && !['index.ts', 'index.d.ts', 'index.js'].some((f) => read(f).includes(GENERATED_MARKER))) {
+    throw new SchemaError(
+      `the output folder ${outDir} already holds files that instant-codegen did not write (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
+      undefined,
+      'Pass --out with a new or empty folder (or one generated before): the output folder is replaced as a whole.',
+    );
   }
 }
 
@@ -81,7 +109,9 @@ function writeOutputOrThrow(outDir: string, files: Map<string, string>): WriteRe
   if (plan.written.length === 0 && plan.removed.length === 0) return plan;
   const parent = path.dirname(outDir);
   fs.mkdirSync(parent, { recursive: true });
-  const staged = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.staged-`));
+  // Not mkdtemp: its 0700 would become the output folder's mode (unreadable to other users); mkdir honours the umask.
+  const staged = path.join(parent, `.${path.basename(outDir)}.staged-${process.pid}-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(staged);
   try {
     for (const [file, content] of files) {
       const target = path.join(staged, file);

@@ -41,6 +41,7 @@ export class AuthApi {
       path: '/runtime/auth/verify_refresh_token',
       body,
       auth: 'none',
+      retry: 'read',
       ...opts,
     });
     return res.user;
@@ -53,6 +54,7 @@ export class AuthApi {
       path: '/admin/users',
       params: who,
       auth: 'admin',
+      retry: 'read',
       ...opts,
     });
     return res.user;

@@ -65,6 +65,7 @@ function build(
       body,
       auth: 'admin',
       signal: opts.signal,
+      retry: 'read',
     });
     if (generated.dates === 'date') reviveDates(defs, rows);
     return rows;
@@ -84,6 +85,7 @@ function build(
       body,
       auth: 'admin',
       signal: opts.signal,
+      retry: 'transact',
     });
   };
 

@@ -41,7 +41,7 @@ export function redact<T>(value: T, secret: string | undefined): T {
       : Array.isArray(v)
         ? v.map(walk)
         : v !== null && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).map(([key, inner]) => [key, walk(inner)]))
+          ? Object.fromEntries(Object.entries(v).map(([key, inner]) => [walk(key), walk(inner)]))
           : v;
   return walk(value) as T;
 }

@@ -27,6 +27,12 @@ export {
   type Step,
   type UpdateOptions,
 } from './steps.js';
-export { DEFAULT_API_URI, type ClientConfig, type Impersonation, type RequestOptions } from './transport.js';
+export {
+  DEFAULT_API_URI,
+  type ClientConfig,
+  type Impersonation,
+  type RequestOptions,
+  type RetryOptions,
+} from './transport.js';
 export type * from './types.js';
 export { isUUID } from './validate.js';

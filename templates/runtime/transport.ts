@@ -13,6 +13,26 @@ export interface ClientConfig {
   timeoutMs?: number;
   /** Validate queries and transactions before sending them; default true. */
   validate?: boolean;
+  /**
+   * Send safe requests again on 429, 5xx, network errors and timeouts: queries (`query`, `get`) and the
+   * reads of `auth` (`getUser`, `verifyToken`); transactions only with `transactions: true`. Off by
+   * default (as in `@instantdb/admin`); `true` for the defaults of `RetryOptions`.
+   */
+  retry?: boolean | RetryOptions;
+}
+
+export interface RetryOptions {
+  /** Attempts after the first; default 3. */
+  retries?: number;
+  /** Backoff before the first retry, doubled for each next one, with jitter (half to all of it); default 250 ms. */
+  baseMs?: number;
+  /** Longest wait between attempts; a longer `Retry-After` from the server ends the retries. Default 10 000 ms. */
+  maxMs?: number;
+  /**
+   * Retry transactions too; default false. A transaction whose answer was lost (timeout, network error,
+   * 5xx) may have been committed: only opt in when sending it twice is harmless.
+   */
+  transactions?: boolean;
 }
 
 /** Run requests as a user (`as-email`, `as-token`) or as a guest (`as-guest`), with their permissions. */
@@ -30,6 +50,7 @@ export interface ResolvedConfig {
   fetch: typeof globalThis.fetch;
   timeoutMs: number;
   validate: boolean;
+  retry: Required<RetryOptions> | undefined;
 }
 
 export const DEFAULT_API_URI = 'https://api.instantdb.com';
@@ -48,6 +69,20 @@ export function resolveConfig(config: ClientConfig = {}): ResolvedConfig {
     fetch: fetchImpl,
     timeoutMs: config.timeoutMs ?? 30_000,
     validate: config.validate ?? true,
+    retry: retryPolicy(config.retry),
+  };
+}
+
+function retryPolicy(retry: ClientConfig['retry']): Required<RetryOptions> | undefined {
+  if (!retry) return undefined;
+  const options = retry === true ? {} : retry;
+  const count = (value: number | undefined, fallback: number) =>
+    Number.isFinite(value) && value! >= 0 ? Math.floor(value!) : fallback;
+  return {
+    retries: count(options.retries, 3),
+    baseMs: count(options.baseMs, 250),
+    maxMs: count(options.maxMs, 10_000),
+    transactions: options.transactions === true,
   };
 }
 
@@ -59,7 +94,12 @@ interface Request extends RequestOptions {
   body?: unknown;
   /** `admin`: app id, admin token and impersonation headers; `none`: only content-type. */
   auth: 'admin' | 'none';
+  /** May be sent again (`createClient({ retry })`): `read` always, `transact` when `retry.transactions`. */
+  retry?: 'read' | 'transact';
 }
+
+/** `Retry-After` of an error response, in ms (kept beside the error: its own fields stay the SDK's). */
+const RETRY_AFTER = new WeakMap<InstantAPIError, number>();
 
 /** The only place that talks HTTP: one request, JSON in and out, errors as `InstantAPIError`. */
 export class Transport {
@@ -72,7 +112,23 @@ export class Transport {
     return new Transport(this.config, impersonation);
   }
 
+  /** One request; a safe one is sent again on transient failures when `createClient({ retry })` allows it. */
   async request<T>(req: Request): Promise<T> {
+    const policy = this.config.retry;
+    const retrying = !!policy && (req.retry === 'read' || (req.retry === 'transact' && policy.transactions));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send<T>(req);
+      } catch (error) {
+        if (!retrying || attempt >= policy.retries || !isTransient(error)) throw error;
+        const wait = backoff(error, attempt, policy);
+        if (wait === undefined) throw error;
+        await this.pause(wait, req);
+      }
+    }
+  }
+
+  private async send<T>(req: Request): Promise<T> {
     const { config } = this;
     const search = new URLSearchParams(req.params ?? {}).toString();
     const url = `${config.apiURI}${req.path}?app_id=${config.appId}${search ? `&${search}` : ''}`;
@@ -80,6 +136,7 @@ export class Transport {
     const timeout = AbortSignal.timeout(config.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let response: Response;
+    let text: string;
     try {
       response = await config.fetch(url, {
         method: req.method,
@@ -88,20 +145,45 @@ export class Transport {
         signal,
         cache: 'no-store',
       });
+      // Inside the try: the body can fail, time out or be aborted after the headers came.
+      text = await response.text();
     } catch (error) {
       throw this.networkError(error, req, timeout.aborted);
     }
-    const text = await response.text();
-    if (response.status !== 200)
-      throw new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
+    if (response.status !== 200) {
+      const error = new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      if (retryAfter !== undefined) RETRY_AFTER.set(error, retryAfter);
+      throw error;
+    }
     try {
       return JSON.parse(text) as T;
     } catch {
       throw new InstantAPIError(response.status, {
         type: 'invalid-response',
-        message: `${req.path} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`,
+        message: redact(
+          `${req.path} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`,
+          config.adminToken,
+        ),
       });
     }
+  }
+
+  /** Waits before a retry; an abort ends the wait (and the retries) at once. */
+  private pause(ms: number, req: Request): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const aborted = () => this.networkError(req.signal?.reason, req, false);
+      if (req.signal?.aborted) return reject(aborted());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(aborted());
+      };
+      const timer = setTimeout(() => {
+        req.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Headers as `@instantdb/admin` sends them; throws like it does when the admin token is needed but absent. */
@@ -135,6 +217,37 @@ export class Transport {
       message: redact(message, this.config.adminToken),
     });
   }
+}
+
+/** 429, 5xx, and failures to get any answer (network errors, timeouts), but not aborts. */
+function isTransient(error: unknown): error is InstantAPIError {
+  if (!(error instanceof InstantAPIError)) return false;
+  const { status, type } = error;
+  return (
+    status === 429 ||
+    (status >= 500 && status <= 599) ||
+    (status === 0 && (type === 'network-error' || type === 'timeout'))
+  );
+}
+
+/** `Retry-After` when the server sent one (undefined when it asks for longer than `maxMs`), else jittered exponential backoff. */
+function backoff(
+  error: InstantAPIError,
+  attempt: number,
+  policy: Required<RetryOptions>,
+): number | undefined {
+  const retryAfter = RETRY_AFTER.get(error);
+  if (retryAfter !== undefined) return retryAfter <= policy.maxMs ? retryAfter : undefined;
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** `Retry-After: <seconds>` or `Retry-After: <HTTP date>`, in ms from now. */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function parseErrorBody(text: string): InstantAPIError['body'] {

@@ -23,6 +23,8 @@ export interface ScriptedResponse {
   body: unknown;
   /** Defaults to `application/json` for non-strings and `text/plain` for strings. */
   contentType?: string;
+  /** Extra response headers (e.g. `retry-after`). */
+  headers?: Record<string, string>;
 }
 
 export interface CaptureServer {
@@ -124,7 +126,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       const response = scripted.shift() ?? cannedResponse(captured.method, captured.path, captured.body);
       const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
       const contentType = response.contentType ?? (typeof response.body === 'string' ? 'text/plain' : 'application/json');
-      res.writeHead(response.status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(response.status, { ...response.headers, 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
       res.end(text);
     });
   });
