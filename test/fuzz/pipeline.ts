@@ -12,6 +12,7 @@ import { TOOL_VERSION } from '../../src/util/version.js';
 import { formatFiles, normalizeTypeTexts } from '../../src/write/format.js';
 import { writeOutput } from '../../src/write/writeOutput.js';
 import { ROOT, TSC } from '../support/paths.js';
+import { STRICT_OPTIONS } from '../support/typecheck.js';
 import { opsArb, usageSource, type FuzzCase } from './ops.js';
 import { schemaArb, specToIR, TYPE_ARGS, type SchemaArbOptions } from './schemaArb.js';
 
@@ -89,17 +90,7 @@ export interface TscResult {
 /** Runs typescript 5.9's `tsc --strict` over many case folders at once (each folder's `usage.ts` and `instant.gen/index.ts`). */
 export function typecheckFolders(root: string, name: string, folders: string[]): Promise<TscResult> {
   const config = {
-    compilerOptions: {
-      strict: true,
-      noEmit: true,
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      skipLibCheck: true,
-      types: [],
-      lib: ['ES2022', 'DOM'],
-      noUnusedLocals: false,
-    },
+    compilerOptions: { ...STRICT_OPTIONS, noUnusedLocals: false },
     files: folders.flatMap((f) => {
       const index = fs.existsSync(path.join(root, f, 'instant.gen', 'index.ts')) ? 'index.ts' : 'index.d.ts';
       return [`./${f}/instant.gen/${index}`, ...(fs.existsSync(path.join(root, f, 'usage.ts')) ? [`./${f}/usage.ts`] : [])];
