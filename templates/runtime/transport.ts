@@ -133,8 +133,7 @@ export class Transport {
     const search = new URLSearchParams(req.params ?? {}).toString();
     const url = `${config.apiURI}${req.path}?app_id=${config.appId}${search ? `&${search}` : ''}`;
     const headers = req.auth === 'admin' ? this.authHeaders() : { 'content-type': 'application/json' };
-    const timeout = AbortSignal.timeout(config.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const limit = deadline(config.timeoutMs, req.signal);
     let response: Response;
     let text: string;
     try {
@@ -142,13 +141,15 @@ export class Transport {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
+        signal: limit.signal,
         cache: 'no-store',
       });
       // Inside the try: the body can fail, time out or be aborted after the headers came.
       text = await response.text();
     } catch (error) {
-      throw this.networkError(error, req, timeout.aborted);
+      throw this.networkError(error, req, limit.timedOut());
+    } finally {
+      limit.done();
     }
     if (response.status !== 200) {
       const error = new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
@@ -217,6 +218,30 @@ export class Transport {
       message: redact(message, this.config.adminToken),
     });
   }
+}
+
+/**
+ * A signal that aborts after `ms`, or when `outer` does. One controller and a timer that is cleared when the
+ * request ends: cheaper per request than `AbortSignal.timeout` combined with `AbortSignal.any`.
+ */
+function deadline(ms: number, outer?: AbortSignal) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  const onAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** 429, 5xx, and failures to get any answer (network errors, timeouts), but not aborts. */
