@@ -25,54 +25,42 @@ const update = (k) => `{ rank: ${k}, note: 'n${k}', kind: 'b', data: { k: ${k} }
  * one statement with `/*whereQuery*\/`: a where in the multi-entity `db.query({ eK: ... })` form.
  */
 export function usageGenerated(n, count, { importPath = './instant.gen/index.js', markers = false } = {}) {
-  const out = [
-    `import { createClient, id } from '${importPath}';`,
-    `const db = createClient({ appId: 'app', adminToken: 'token' });`,
-    `declare function use(...values: unknown[]): void;`,
-    '',
-  ];
-  for (let k = 0; k < count; k++) {
-    const K = entityFor(k, n);
-    if (k % 2 === 0) {
-      let q = querySite(k);
-      if (markers && k === 0) q = q.replace('where: { rank', 'where: { /*where*/rank').replace('related: {}', '/*nested*/related: {}');
-      out.push(`export async function site${k}() {`, `  const rows = await db.e${K}.query(${q});`);
-      out.push(`  use(rows[0]?.slug, rows[0]?.children[0]?.related[0]?.rank, rows[0]?.parent?.kind);`);
-      if (markers && k === 0) out.push(`  use(await db.query({ e${K}: { $: { where: { /*whereQuery*/rank: 1 } } } }));`);
-      out.push('}');
-    } else {
-      out.push(`export async function site${k}(target: string) {`, `  const x = id();`);
-      out.push(`  await db.transact([`);
-      out.push(`    db.e${K}.tx(x).update(${update(k)}).link({ parent: target, related: [target] }),`);
-      out.push(`    db.e${K}.tx(target).unlink({ children: x }),`);
-      out.push('  ]);', '}');
-    }
-  }
-  return out.join('\n') + '\n';
+  return usageFile(n, count, markers, {
+    header: [`import { createClient, id } from '${importPath}';`, `const db = createClient({ appId: 'app', adminToken: 'token' });`],
+    query: (K, q) => `const rows = await db.e${K}.query(${q});`,
+    chain: (K, eid) => `db.e${K}.tx(${eid})`,
+  });
 }
 
 export function usageOfficial(n, count, { schemaPath = './instant.schema.js', markers = false } = {}) {
-  const out = [
-    `import { init, id } from '@instantdb/admin';`,
-    `import schema from '${schemaPath}';`,
-    `const db = init({ appId: 'app', adminToken: 'token', schema });`,
-    `declare function use(...values: unknown[]): void;`,
-    '',
-  ];
+  return usageFile(n, count, markers, {
+    header: [
+      `import { init, id } from '@instantdb/admin';`,
+      `import schema from '${schemaPath}';`,
+      `const db = init({ appId: 'app', adminToken: 'token', schema });`,
+    ],
+    query: (K, q) => `const { e${K}: rows } = await db.query({ e${K}: ${q} });`,
+    chain: (K, eid) => `db.tx.e${K}[${eid}]`,
+  });
+}
+
+/** The call sites, identical on both sides but for how a client is created, queried and written to. */
+function usageFile(n, count, markers, side) {
+  const out = [...side.header, `declare function use(...values: unknown[]): void;`, ''];
   for (let k = 0; k < count; k++) {
     const K = entityFor(k, n);
     if (k % 2 === 0) {
       let q = querySite(k);
       if (markers && k === 0) q = q.replace('where: { rank', 'where: { /*where*/rank').replace('related: {}', '/*nested*/related: {}');
-      out.push(`export async function site${k}() {`, `  const { e${K}: rows } = await db.query({ e${K}: ${q} });`);
+      out.push(`export async function site${k}() {`, `  ${side.query(K, q)}`);
       out.push(`  use(rows[0]?.slug, rows[0]?.children[0]?.related[0]?.rank, rows[0]?.parent?.kind);`);
       if (markers && k === 0) out.push(`  use(await db.query({ e${K}: { $: { where: { /*whereQuery*/rank: 1 } } } }));`);
       out.push('}');
     } else {
       out.push(`export async function site${k}(target: string) {`, `  const x = id();`);
       out.push(`  await db.transact([`);
-      out.push(`    db.tx.e${K}[x].update(${update(k)}).link({ parent: target, related: [target] }),`);
-      out.push(`    db.tx.e${K}[target].unlink({ children: x }),`);
+      out.push(`    ${side.chain(K, 'x')}.update(${update(k)}).link({ parent: target, related: [target] }),`);
+      out.push(`    ${side.chain(K, 'target')}.unlink({ children: x }),`);
       out.push('  ]);', '}');
     }
   }

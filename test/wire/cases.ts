@@ -329,108 +329,37 @@ const debug: WireCase[] = [
   },
 ];
 
+/**
+ * Auth calls have the same shape on both clients: one call, run against each, so the two sides cannot
+ * drift apart. Typed against both APIs at once: a call neither accepts fails to compile (and a call only one
+ * of them sends correctly shows in the wire comparison).
+ */
+type BothAuth = SdkDb['auth'] & GenDb['auth'];
+function authCase(name: string, call: (auth: BothAuth) => Promise<unknown>, extra: Partial<WireCase> = {}): WireCase {
+  return { name, ...extra, official: (db) => call(db.auth as BothAuth), generated: (db) => call(db.auth as BothAuth) };
+}
+
 const auth: WireCase[] = [
-  {
-    name: 'auth.createToken(email string)',
-    official: (db) => db.auth.createToken(EMAIL),
-    generated: (db) => db.auth.createToken(EMAIL),
-  },
-  {
-    name: 'auth.createToken({ email })',
-    official: (db) => db.auth.createToken({ email: EMAIL }),
-    generated: (db) => db.auth.createToken({ email: EMAIL }),
-  },
-  {
-    name: 'auth.createToken({ id })',
-    official: (db) => db.auth.createToken({ id: U1 }),
-    generated: (db) => db.auth.createToken({ id: U1 }),
-  },
-  {
-    name: 'auth.verifyToken',
-    official: (db) => db.auth.verifyToken(REFRESH),
-    generated: (db) => db.auth.verifyToken(REFRESH),
-  },
-  {
-    name: 'auth.verifyToken without an admin token',
-    noAdminToken: true,
-    official: (db) => db.auth.verifyToken(REFRESH),
-    generated: (db) => db.auth.verifyToken(REFRESH),
-  },
-  {
-    name: 'auth.getUser({ email }) form-encodes the value',
-    official: (db) => db.auth.getUser({ email: 'a+b@c.d' }),
-    generated: (db) => db.auth.getUser({ email: 'a+b@c.d' }),
-  },
-  {
-    name: 'auth.getUser({ id })',
-    official: (db) => db.auth.getUser({ id: U1 }),
-    generated: (db) => db.auth.getUser({ id: U1 }),
-  },
-  {
-    name: 'auth.getUser({ refresh_token })',
-    official: (db) => db.auth.getUser({ refresh_token: REFRESH }),
-    generated: (db) => db.auth.getUser({ refresh_token: REFRESH }),
-  },
-  {
-    name: 'auth.deleteUser({ email })',
-    official: (db) => db.auth.deleteUser({ email: 'name with space&x=1@example.com' }),
-    generated: (db) => db.auth.deleteUser({ email: 'name with space&x=1@example.com' }),
-  },
-  {
-    name: 'auth.deleteUser({ id })',
-    official: (db) => db.auth.deleteUser({ id: U1 }),
-    generated: (db) => db.auth.deleteUser({ id: U1 }),
-  },
-  {
-    name: 'auth.deleteUser({ refresh_token })',
-    official: (db) => db.auth.deleteUser({ refresh_token: REFRESH }),
-    generated: (db) => db.auth.deleteUser({ refresh_token: REFRESH }),
-  },
-  {
-    name: 'auth.signOut(email string)',
-    official: (db) => db.auth.signOut(EMAIL),
-    generated: (db) => db.auth.signOut(EMAIL),
-  },
-  {
-    name: 'auth.signOut({ email })',
-    official: (db) => db.auth.signOut({ email: EMAIL }),
-    generated: (db) => db.auth.signOut({ email: EMAIL }),
-  },
-  {
-    name: 'auth.signOut({ id })',
-    official: (db) => db.auth.signOut({ id: U1 }),
-    generated: (db) => db.auth.signOut({ id: U1 }),
-  },
-  {
-    name: 'auth.signOut({ refresh_token })',
-    official: (db) => db.auth.signOut({ refresh_token: REFRESH }),
-    generated: (db) => db.auth.signOut({ refresh_token: REFRESH }),
-  },
-  {
-    name: 'auth.generateMagicCode',
-    official: (db) => db.auth.generateMagicCode(EMAIL),
-    generated: (db) => db.auth.generateMagicCode(EMAIL),
-  },
-  {
-    name: 'auth.sendMagicCode',
-    official: (db) => db.auth.sendMagicCode(EMAIL),
-    generated: (db) => db.auth.sendMagicCode(EMAIL),
-  },
-  {
-    name: 'auth.verifyMagicCode',
-    official: (db) => db.auth.verifyMagicCode(EMAIL, '123456'),
-    generated: (db) => db.auth.verifyMagicCode(EMAIL, '123456'),
-  },
-  {
-    name: 'auth.checkMagicCode without extraFields (no extra-fields key)',
-    official: (db) => db.auth.checkMagicCode(EMAIL, '123456'),
-    generated: (db) => db.auth.checkMagicCode(EMAIL, '123456'),
-  },
-  {
-    name: 'auth.checkMagicCode with extraFields',
-    official: (db) => db.auth.checkMagicCode(EMAIL, '123456', { extraFields: { type: 'user', imageURL: 'https://example.com/a.png' } }),
-    generated: (db) => db.auth.checkMagicCode(EMAIL, '123456', { extraFields: { type: 'user', imageURL: 'https://example.com/a.png' } }),
-  },
+  authCase('auth.createToken(email string)', (auth) => auth.createToken(EMAIL)),
+  authCase('auth.createToken({ email })', (auth) => auth.createToken({ email: EMAIL })),
+  authCase('auth.createToken({ id })', (auth) => auth.createToken({ id: U1 })),
+  authCase('auth.verifyToken', (auth) => auth.verifyToken(REFRESH)),
+  authCase('auth.verifyToken without an admin token', (auth) => auth.verifyToken(REFRESH), { noAdminToken: true }),
+  authCase('auth.getUser({ email }) form-encodes the value', (auth) => auth.getUser({ email: 'a+b@c.d' })),
+  authCase('auth.getUser({ id })', (auth) => auth.getUser({ id: U1 })),
+  authCase('auth.getUser({ refresh_token })', (auth) => auth.getUser({ refresh_token: REFRESH })),
+  authCase('auth.deleteUser({ email })', (auth) => auth.deleteUser({ email: 'name with space&x=1@example.com' })),
+  authCase('auth.deleteUser({ id })', (auth) => auth.deleteUser({ id: U1 })),
+  authCase('auth.deleteUser({ refresh_token })', (auth) => auth.deleteUser({ refresh_token: REFRESH })),
+  authCase('auth.signOut(email string)', (auth) => auth.signOut(EMAIL)),
+  authCase('auth.signOut({ email })', (auth) => auth.signOut({ email: EMAIL })),
+  authCase('auth.signOut({ id })', (auth) => auth.signOut({ id: U1 })),
+  authCase('auth.signOut({ refresh_token })', (auth) => auth.signOut({ refresh_token: REFRESH })),
+  authCase('auth.generateMagicCode', (auth) => auth.generateMagicCode(EMAIL)),
+  authCase('auth.sendMagicCode', (auth) => auth.sendMagicCode(EMAIL)),
+  authCase('auth.verifyMagicCode', (auth) => auth.verifyMagicCode(EMAIL, '123456')),
+  authCase('auth.checkMagicCode without extraFields (no extra-fields key)', (auth) => auth.checkMagicCode(EMAIL, '123456')),
+  authCase('auth.checkMagicCode with extraFields', (auth) => auth.checkMagicCode(EMAIL, '123456', { extraFields: { type: 'user', imageURL: 'https://example.com/a.png' } })),
 ];
 
 export const CASES: readonly WireCase[] = [...queries, ...transactions, ...impersonation, ...debug, ...auth];

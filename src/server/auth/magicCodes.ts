@@ -2,7 +2,8 @@
 // `(range 0 9)`), stored as a sha256 in `$magicCodes`, several valid at once, single-use, and expiring
 // after the app's expiry (24 hours by default).
 
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { sha256 } from '../../util/hash.js';
 import { recordExpired, recordNotFound } from '../errors.js';
 import { decode, encode } from '../json.js';
 import type { AttrIndex } from '../storage/attrs.js';
@@ -10,10 +11,6 @@ import type { Engine } from '../engine.js';
 import type { TxStep } from '../transact/txSteps.js';
 
 export const DEFAULT_MAGIC_CODE_EXPIRY_MINUTES = 24 * 60;
-
-function codeHash(code: string): string {
-  return createHash('sha256').update(code, 'utf8').digest('hex');
-}
 
 function randomCode(): string {
   return Array.from({ length: 6 }, () => String(randomInt(0, 9))).join('');
@@ -36,7 +33,7 @@ export class MagicCodes {
     const id = randomUUID();
     this.engine.transactSteps(appId, (attrs): TxStep[] => [
       { op: 'add-triple', eid: id, attrId: attrId(attrs, 'id'), value: id },
-      { op: 'add-triple', eid: id, attrId: attrId(attrs, 'codeHash'), value: codeHash(code) },
+      { op: 'add-triple', eid: id, attrId: attrId(attrs, 'codeHash'), value: sha256(code) },
       { op: 'add-triple', eid: id, attrId: attrId(attrs, 'email'), value: email },
     ]);
     return code;
@@ -51,7 +48,7 @@ export class MagicCodes {
     const args = { args: [{ email, code, 'app-id': appId }] };
     const emailAttr = attrId(attrs, 'email');
     const match = this.engine.triples
-      .withValue(appId, attrId(attrs, 'codeHash'), encode(codeHash(code)))
+      .withValue(appId, attrId(attrs, 'codeHash'), encode(sha256(code)))
       .map((t) => t.entity_id)
       .find((eid) => this.engine.triples.values(appId, eid, emailAttr).some((t) => decode(t.value) === email));
     if (!match) throw recordNotFound('app-user-magic-code', args);

@@ -1,7 +1,8 @@
 // `$users` and refresh tokens, stored as ordinary entities (model/app_user.clj,
 // model/app_user_refresh_token.clj). Refresh tokens are random v4 uuids of which only a sha256 is kept.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256 } from '../../util/hash.js';
 import { validationError } from '../errors.js';
 import { decode, encode, setKey, type Json, type JsonObject } from '../json.js';
 import { formatInstantDate } from '../dates.js';
@@ -13,7 +14,7 @@ export type User = JsonObject;
 
 /** `hash-token`: sha256 over the token's 16 uuid bytes, hex encoded. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(Buffer.from(token.replace(/-/g, ''), 'hex')).digest('hex');
+  return sha256(Buffer.from(token.replace(/-/g, ''), 'hex'));
 }
 
 function attrId(attrs: AttrIndex, etype: string, label: string): string {

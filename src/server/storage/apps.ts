@@ -1,11 +1,8 @@
 // Apps and their admin tokens. Only a sha256 of each token is stored; checks compare in constant time.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../../util/hash.js';
 import type { Db } from './db.js';
-
-export function sha256Hex(input: string | Buffer): string {
-  return createHash('sha256').update(input).digest('hex');
-}
 
 export class AppStore {
   private readonly selectOne;
@@ -26,7 +23,7 @@ export class AppStore {
 
   /** Creates the app, or sets its admin token when it already exists. */
   upsert(appId: string, adminToken: string): void {
-    const hash = sha256Hex(adminToken);
+    const hash = sha256(adminToken);
     if (this.exists(appId)) this.updateToken.run(hash, appId);
     else this.insertStmt.run(appId, hash, Date.now());
   }
@@ -35,7 +32,7 @@ export class AppStore {
     const row = this.selectOne.get(appId);
     if (!row) return false;
     const expected = Buffer.from(row.admin_token_hash, 'hex');
-    const actual = Buffer.from(sha256Hex(adminToken), 'hex');
+    const actual = Buffer.from(sha256(adminToken), 'hex');
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
 }
