@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { settingsOf, type Options } from './config/options.js';
 import { TOOL_VERSION, toolFingerprint } from './util/version.js';
-import { MANIFEST_FILE, upToDateManifest } from './write/manifest.js';
+import { createManifest, MANIFEST_FILE, upToDateManifest } from './write/manifest.js';
 import type { WriteResult } from './write/writeOutput.js';
 
 export interface GenerateOptions extends Options {
@@ -43,11 +43,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { outDir, entities: fresh.entities, links: fresh.links, noop: true, inputs, stale: false, written: [], unchanged: files, removed: [], ms: elapsed() };
   }
 
-  const [{ loadSchema }, { emitClient }, { formatFiles, normalizeTypeTexts }, { createManifest }, writer] = await Promise.all([
+  // Loaded only past the no-op check: the compiler (ts-morph) and prettier are the slow part of start-up.
+  const [{ loadSchema }, { emitClient }, { formatFiles, normalizeTypeTexts }, writer] = await Promise.all([
     import('./schema/loadSchema.js'),
     import('./emit/emitClient.js'),
     import('./write/format.js'),
-    import('./write/manifest.js'),
     import('./write/writeOutput.js'),
   ]);
   const { ir, files: inputs } = await loadSchema(schemaFile);

@@ -86,7 +86,7 @@ function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs
       log.info(`instant-codegen: ${where} is up to date (${counts}, ${ms})`);
       return 0;
     }
-    if (log) process.stdout.write(r.diff!);
+    process.stdout.write(r.diff!);
     log.error(`instant-codegen: ${where} is out of date with ${path.relative(cwd, schemaFile)} (${counts}). Run \`instant-codegen generate\`.`);
     return 1;
   }
