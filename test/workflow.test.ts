@@ -35,6 +35,29 @@ describe('instant no-op', () => {
     fs.appendFileSync(path.join(dir, 'instant.gen', 'index.js'), '// edited\n');
     expect(runCli(['generate', '--no-validation'], { cwd: dir }).stdout).toMatch(/\(1 written/);
   });
+
+  it('the binary decides a no-op without loading any package (yargs, zod, ...), with a config file too', () => {
+    const { dir, schema } = project('todo');
+    fs.writeFileSync(path.join(dir, 'instant-codegen.config.json'), JSON.stringify({ schema: 'instant.schema.ts', validation: false }));
+    // A loader hook that prints every module the binary loads, to stderr.
+    const hook = `export async function resolve(s, c, next) { const r = await next(s, c); process._rawDebug('loaded ' + r.url); return r; }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const traced = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, path.join(ROOT, 'bin/instant-codegen.js'), ...args], { cwd: dir, encoding: 'utf8' });
+      return { stdout: r.stdout, packages: [...r.stderr.matchAll(/^loaded .*\/node_modules\/((?:@[^/]+\/)?[^/]+)/gm)].map((m) => m[1]) };
+    };
+    expect(runCli(['generate'], { cwd: dir }).code).toBe(0);
+    const noop = traced(['generate']);
+    expect(noop.stdout).toMatch(/up to date, nothing to do/);
+    expect(noop.packages).toEqual([]);
+    // The same input through yargs (a flag the quick parser leaves to it) is a no-op as well.
+    expect(runCli(['generate', '--log-level=info'], { cwd: dir }).stdout).toMatch(/up to date, nothing to do/);
+    // A change is still seen, and then the heavy parts load.
+    fs.appendFileSync(schema, '\n');
+    const changed = traced(['generate', '--check']);
+    expect(changed.stdout).toMatch(/^\+\s+"inputsHash"/m);
+    expect(changed.packages).toContain('ts-morph');
+  });
 });
 
 describe('configuration', () => {

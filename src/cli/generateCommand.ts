@@ -1,25 +1,9 @@
-import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { loadConfig, mergeOptions } from '../config/loadConfig.js';
-import type { Options } from '../config/options.js';
-import { generate, type GenerateResult } from '../generate.js';
-import { findSchemaFile } from '../schema/findSchemaFile.js';
-import { SchemaError } from '../schema/SchemaError.js';
-import { createLogger, type LogLevel, type Logger } from './logger.js';
-import { watchAndGenerate } from './watch.js';
-
-export interface GenerateArgs extends Options {
-  config?: string;
-  check?: boolean;
-  watch?: boolean;
-  'log-level'?: LogLevel;
-  silent?: boolean;
-}
+import { GENERATE_FLAGS, LOG_FLAGS } from './generateFlags.js';
+import { runGenerate, type GenerateArgs } from './runGenerate.js';
 
 export function withLogOptions<T>(y: Argv<T>) {
-  return y
-    .option('log-level', { choices: ['silent', 'error', 'warn', 'info', 'debug'] as const, describe: 'How much to print', default: 'info' as const })
-    .option('silent', { type: 'boolean', describe: 'Print nothing (same as --log-level silent)' });
+  return y.options(LOG_FLAGS);
 }
 
 export function generateCommand(setExitCode: (code: number) => void): CommandModule<object, GenerateArgs> {
@@ -28,15 +12,7 @@ export function generateCommand(setExitCode: (code: number) => void): CommandMod
     describe: 'Generate a typed admin client from instant.schema.ts',
     builder: (y) =>
       withLogOptions(y)
-        .option('schema', { type: 'string', requiresArg: true, describe: "Schema file (default: found like Instant's CLI: $INSTANT_SCHEMA_FILE_PATH, ./, src/, lib/, app/)" })
-        .option('out', { type: 'string', requiresArg: true, describe: 'Output folder (default: instant.gen/ beside the schema)' })
-        .option('check', { type: 'boolean', describe: 'Write nothing; exit 1 with a diff when the output is stale (for CI)' })
-        .option('watch', { type: 'boolean', describe: 'Regenerate when the schema or a file it imports changes' })
-        .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: instant-codegen.config.{ts,js,mjs,json}, or "instant-codegen" in package.json)' })
-        .option('validation', { type: 'boolean', describe: 'Client-side validation on by default in the client (--no-validation: off)' })
-        .option('output', { choices: ['ts', 'dts'] as const, describe: '"dts" (default): ESM .js files with .d.ts types, cheapest to type-check; "ts": .ts files, compiled with your project (CommonJS projects)' })
-        .option('dates', { choices: ['stored', 'date'] as const, describe: 'Dates in results: as stored (number or ISO string), or Date objects' })
-        .option('prettier', { choices: ['fixed', 'project'] as const, describe: "Format with the tool's fixed config, or your project's" })
+        .options(GENERATE_FLAGS)
         .conflicts('check', 'watch')
         .example('$0 generate', 'find instant.schema.ts and write instant.gen/ beside it')
         .example('$0 generate --schema src/instant.schema.ts --out src/db', 'explicit paths')
@@ -44,57 +20,4 @@ export function generateCommand(setExitCode: (code: number) => void): CommandMod
         .example('$0 generate --watch', 'regenerate on every save'),
     handler: async (args) => setExitCode(await runGenerate(args)),
   };
-}
-
-/** Flags over config over defaults; errors in the user's input are reported, not thrown. */
-export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Promise<number> {
-  const log = createLogger(args.silent ? 'silent' : args['log-level']);
-  try {
-    const flags: Options = {
-      schema: args.schema && path.resolve(cwd, args.schema),
-      out: args.out && path.resolve(cwd, args.out),
-      validation: args.validation,
-      output: args.output,
-      dates: args.dates,
-      prettier: args.prettier,
-    };
-    const config = await loadConfig(cwd, args.config);
-    if (config.file) log.debug(`config: ${path.relative(cwd, config.file)}`);
-    const options = mergeOptions(config, flags);
-    const schemaFile = options.schema ?? findSchemaFile(cwd);
-    const run = () => generate({ ...options, schemaFile, outDir: options.out, check: args.check });
-    if (args.watch) return await watchAndGenerate(run, schemaFile, (result, error) => report(log, cwd, schemaFile, args, result, error));
-    return report(log, cwd, schemaFile, args, await run());
-  } catch (error) {
-    return report(log, cwd, '', args, undefined, error);
-  }
-}
-
-/** One line per run; errors with their location and fix. Returns the exit code. */
-function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs, result?: GenerateResult, error?: unknown): number {
-  if (error) {
-    if (!(error instanceof SchemaError)) throw error;
-    log.error(log.color.red(error.format(cwd)));
-    return 1;
-  }
-  const r = result!;
-  const where = path.relative(cwd, r.outDir) || '.';
-  const counts = `${r.entities} entities, ${r.links} links`;
-  const ms = `${Math.round(r.ms)} ms`;
-  if (args.check) {
-    if (!r.stale) {
-      log.info(`instant-codegen: ${where} is up to date (${counts}, ${ms})`);
-      return 0;
-    }
-    process.stdout.write(r.diff!);
-    log.error(`instant-codegen: ${where} is out of date with ${path.relative(cwd, schemaFile)} (${counts}). Run \`instant-codegen generate\`.`);
-    return 1;
-  }
-  if (r.noop) {
-    log.info(`instant-codegen: ${counts} → ${where} (up to date, nothing to do) in ${ms}`);
-    return 0;
-  }
-  const removed = r.removed!.length ? `, ${r.removed!.length} removed` : '';
-  log.info(`instant-codegen: ${counts} → ${where} (${r.written!.length} written, ${r.unchanged!.length} unchanged${removed}) in ${ms}`);
-  return 0;
 }

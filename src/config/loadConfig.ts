@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SchemaError } from '../schema/SchemaError.js';
-import { OptionsSchema, type Options } from './options.js';
+import { plainOptions, type Options } from './options.js';
 
 const CONFIG_FILES = ['instant-codegen.config.ts', 'instant-codegen.config.js', 'instant-codegen.config.mjs', 'instant-codegen.config.json'];
 
@@ -14,11 +14,11 @@ export interface LoadedConfig {
 /** The nearest config in `cwd`: a config file, else an "instant-codegen" key in package.json, else nothing. */
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
   const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => fs.existsSync(f));
-  if (file) return { options: parse(await readConfigFile(file), file, file), file };
+  if (file) return { options: await parse(await readConfigFile(file), file, file), file };
   const pkgFile = path.join(cwd, 'package.json');
   if (fs.existsSync(pkgFile)) {
     const pkg = (readJson(pkgFile) ?? {}) as Record<string, unknown>;
-    if (pkg['instant-codegen'] !== undefined) return { options: parse(pkg['instant-codegen'], `${pkgFile} ("instant-codegen")`, pkgFile), file: pkgFile };
+    if (pkg['instant-codegen'] !== undefined) return { options: await parse(pkg['instant-codegen'], `${pkgFile} ("instant-codegen")`, pkgFile), file: pkgFile };
   }
   return { options: {} };
 }
@@ -54,7 +54,10 @@ function readJson(file: string): unknown {
   }
 }
 
-function parse(raw: unknown, where: string, file: string): Options {
+async function parse(raw: unknown, where: string, file: string): Promise<Options> {
+  const plain = plainOptions(raw);
+  if (plain) return plain;
+  const { OptionsSchema } = await import('./optionsSchema.js');
   const result = OptionsSchema.safeParse(raw);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -31,7 +31,7 @@ export function hashInputs(outDir: string, inputs: string[], settings: EmitSetti
   for (const input of [...inputs].sort()) {
     const file = path.resolve(outDir, input);
     if (!fs.existsSync(file)) return undefined;
-    parts.push(input, sha256(fs.readFileSync(file, 'utf8')));
+    parts.push(input, sha256(fs.readFileSync(file)));
   }
   return sha256(parts.join('\0'));
 }
@@ -69,7 +69,8 @@ export function upToDateManifest(outDir: string, settings: EmitSettings, version
   if (manifest.version !== version || hashInputs(outDir, manifest.inputs, settings, version) !== manifest.inputsHash) return undefined;
   for (const [output, hash] of Object.entries(manifest.outputs)) {
     const target = path.join(outDir, output);
-    if (!fs.existsSync(target) || sha256(fs.readFileSync(target, 'utf8')) !== hash) return undefined;
+    // Bytes, not text: the same hash for what was written (UTF-8), without decoding megabytes on every run.
+    if (!fs.existsSync(target) || sha256(fs.readFileSync(target)) !== hash) return undefined;
   }
   return manifest;
 }

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { loadConfig, mergeOptions } from '../config/loadConfig.js';
+import type { Options } from '../config/options.js';
+import { generate, type GenerateResult } from '../generate.js';
+import { findSchemaFile } from '../schema/findSchemaFile.js';
+import { SchemaError } from '../schema/SchemaError.js';
+import { createLogger, type LogLevel, type Logger } from './logger.js';
+import { watchAndGenerate } from './watch.js';
+
+export interface GenerateArgs extends Options {
+  config?: string;
+  check?: boolean;
+  watch?: boolean;
+  'log-level'?: LogLevel;
+  silent?: boolean;
+}
+
+/** Flags over config over defaults; errors in the user's input are reported, not thrown. */
+export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Promise<number> {
+  const log = createLogger(args.silent ? 'silent' : args['log-level']);
+  try {
+    const flags: Options = {
+      schema: args.schema && path.resolve(cwd, args.schema),
+      out: args.out && path.resolve(cwd, args.out),
+      validation: args.validation,
+      output: args.output,
+      dates: args.dates,
+      prettier: args.prettier,
+    };
+    const config = await loadConfig(cwd, args.config);
+    if (config.file) log.debug(`config: ${path.relative(cwd, config.file)}`);
+    const options = mergeOptions(config, flags);
+    const schemaFile = options.schema ?? findSchemaFile(cwd);
+    const run = () => generate({ ...options, schemaFile, outDir: options.out, check: args.check });
+    if (args.watch) return await watchAndGenerate(run, schemaFile, (result, error) => report(log, cwd, schemaFile, args, result, error));
+    return report(log, cwd, schemaFile, args, await run());
+  } catch (error) {
+    return report(log, cwd, '', args, undefined, error);
+  }
+}
+
+/** One line per run; errors with their location and fix. Returns the exit code. */
+function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs, result?: GenerateResult, error?: unknown): number {
+  if (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    log.error(log.color.red(error.format(cwd)));
+    return 1;
+  }
+  const r = result!;
+  const where = path.relative(cwd, r.outDir) || '.';
+  const counts = `${r.entities} entities, ${r.links} links`;
+  const ms = `${Math.round(r.ms)} ms`;
+  if (args.check) {
+    if (!r.stale) {
+      log.info(`instant-codegen: ${where} is up to date (${counts}, ${ms})`);
+      return 0;
+    }
+    process.stdout.write(r.diff!);
+    log.error(`instant-codegen: ${where} is out of date with ${path.relative(cwd, schemaFile)} (${counts}). Run \`instant-codegen generate\`.`);
+    return 1;
+  }
+  if (r.noop) {
+    log.info(`instant-codegen: ${counts} → ${where} (up to date, nothing to do) in ${ms}`);
+    return 0;
+  }
+  const removed = r.removed!.length ? `, ${r.removed!.length} removed` : '';
+  log.info(`instant-codegen: ${counts} → ${where} (${r.written!.length} written, ${r.unchanged!.length} unchanged${removed}) in ${ms}`);
+  return 0;
+}
