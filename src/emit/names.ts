@@ -2,7 +2,7 @@ import { quote } from './layout.js';
 
 // Turning arbitrary schema names (dashes, unicode, `$`, reserved words, case-only differences)
 // into valid, unique, deterministic identifiers, property keys, file names and doc text.
-import { ts } from 'ts-morph';
+import { ts } from '../util/tsMorph.js';
 
 /**
  * Identifier characters that every tool reading the output agrees on: the running engine knows a recent

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJiti, type TransformOptions, type TransformResult } from 'jiti';
-import { ts } from 'ts-morph';
+import { ts } from '../util/tsMorph.js';
 import type { RuntimeSchema } from '../ir/buildIR.js';
 import { describeValue } from './checkShape.js';
 import { SchemaError } from './SchemaError.js';

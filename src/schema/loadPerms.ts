@@ -5,7 +5,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from '../util/tsMorph.js';
 import { ruleValidationIssues, type RuleIssue, type RulesDocument } from '../server/permissions/rules.js';
 import { importWithInstantDsl } from './evaluateSchema.js';
 import { parseModules } from './parseModules.js';

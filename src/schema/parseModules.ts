@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Project, ts, type SourceFile } from 'ts-morph';
+import type { SourceFile, ts as TS } from 'ts-morph';
+import { Project, ts } from '../util/tsMorph.js';
 import { SchemaError } from './SchemaError.js';
 
 /** The schema file and every local module it imports, parsed (never type-checked). */
@@ -69,8 +70,8 @@ export function resolveLocal(fromDir: string, specifier: string): string | undef
  * The parser's own diagnostics: what `getSyntacticDiagnostics` returns, without building a Program (which
  * costs more than parsing). The property is internal to TypeScript, so fall back to a Program without it.
  */
-function syntaxDiagnostics(sourceFile: SourceFile): readonly ts.Diagnostic[] {
-  const parsed = (sourceFile.compilerNode as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+function syntaxDiagnostics(sourceFile: SourceFile): readonly TS.Diagnostic[] {
+  const parsed = (sourceFile.compilerNode as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
   return parsed ?? sourceFile.getProject().getProgram().compilerObject.getSyntacticDiagnostics(sourceFile.compilerNode);
 }
 

@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type CallExpression, type Expression, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
+import type { CallExpression, Expression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from '../util/tsMorph.js';
 import type { SourceLocation } from '../ir/types.js';
 import { SchemaError } from './SchemaError.js';
 

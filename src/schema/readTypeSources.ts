@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from '../util/tsMorph.js';
 import type { TypeSourceIR } from '../ir/types.js';
 import { resolveLocal } from './parseModules.js';
 import path from 'node:path';
