@@ -39,9 +39,10 @@ describe('instant no-op', () => {
   it('the binary decides a no-op without loading any package (yargs, zod, ...), with a config file too', () => {
     const { dir, schema } = project('todo');
     fs.writeFileSync(path.join(dir, 'instant-codegen.config.json'), JSON.stringify({ schema: 'instant.schema.ts', validation: false }));
-    // A loader hook that prints every module the binary loads, to stderr.
+    // Every module the binary loads, to stderr: ES modules from a loader hook, CommonJS ones from the cache at exit.
     const hook = `export async function resolve(s, c, next) { const r = await next(s, c); process._rawDebug('loaded ' + r.url); return r; }`;
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const register = `import Module, { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
+      process.on('exit', () => Object.keys(Module._cache).forEach((f) => process._rawDebug('loaded ' + f)));`;
     const traced = (args: string[]) => {
       const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, path.join(ROOT, 'bin/instant-codegen.js'), ...args], { cwd: dir, encoding: 'utf8' });
       return { stdout: r.stdout, packages: [...r.stderr.matchAll(/^loaded .*\/node_modules\/((?:@[^/]+\/)?[^/]+)/gm)].map((m) => m[1]) };

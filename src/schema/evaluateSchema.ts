@@ -2,10 +2,17 @@ import fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJiti, type TransformOptions, type TransformResult } from 'jiti';
+import type { ts as TS } from 'ts-morph';
 import { ts } from '../util/tsMorph.js';
 import type { RuntimeSchema } from '../ir/buildIR.js';
 import { describeValue } from './checkShape.js';
 import { SchemaError } from './SchemaError.js';
+import { toCommonJs } from './stripTypes.js';
+
+/** Maps a 1-based position in the code that ran back to the user's source. */
+type PositionMap = (line: number, column: number) => { line: number; column: number };
+/** The syntax trees already parsed (parseModules), so the schema is not parsed twice. */
+export type ParsedFile = (file: string) => TS.SourceFile | undefined;
 
 const KNOWN_INSTANT_PACKAGES = ['admin', 'core', 'react', 'react-native', 'vue', 'svelte', 'solidjs', 'platform'].map((p) => `@instantdb/${p}`);
 
@@ -20,11 +27,11 @@ function dslModulePath(): string {
  * `@instantdb/*` import served by our own DSL, and returns its default export. Errors name the first
  * frame in the user's files. `what` names the file in messages ("the schema", "the rules file").
  */
-export async function importWithInstantDsl(file: string, instantSpecifiers: string[], userFiles: string[], what: string): Promise<unknown> {
+export async function importWithInstantDsl(file: string, instantSpecifiers: string[], userFiles: string[], what: string, parsed: ParsedFile = () => undefined): Promise<unknown> {
   const dsl = dslModulePath();
   const alias = Object.fromEntries([...KNOWN_INSTANT_PACKAGES, ...instantSpecifiers].map((s) => [s, dsl]));
-  const sourceMaps = new Map<string, SourceMap>();
-  const transform = (opts: TransformOptions) => transpileWithTypeScript(opts, sourceMaps);
+  const sourceMaps = new Map<string, PositionMap>();
+  const transform = (opts: TransformOptions) => stripTypes(opts, parsed, sourceMaps) ?? transpileWithTypeScript(opts, sourceMaps);
   const jiti = createJiti(import.meta.url, { alias, moduleCache: false, fsCache: false, interopDefault: true, transform });
   let exported: unknown;
   try {
@@ -44,8 +51,8 @@ export async function importWithInstantDsl(file: string, instantSpecifiers: stri
  * Executes the schema file as Instant's CLI does (jiti), with every `@instantdb/*` import served by our
  * own DSL: generation then needs no Instant package, and any package works as the source of `i`.
  */
-export async function evaluateSchema(schemaFile: string, instantSpecifiers: string[], userFiles: string[]): Promise<RuntimeSchema> {
-  const exported = await importWithInstantDsl(schemaFile, instantSpecifiers, userFiles, 'the schema');
+export async function evaluateSchema(schemaFile: string, instantSpecifiers: string[], userFiles: string[], parsed?: ParsedFile): Promise<RuntimeSchema> {
+  const exported = await importWithInstantDsl(schemaFile, instantSpecifiers, userFiles, 'the schema', parsed);
   if (!isSchemaLike(exported)) {
     throw new SchemaError(
       `the schema file has no default export of an \`i.schema(...)\` value${whatIsExported(exported)}`,
@@ -58,25 +65,48 @@ export async function evaluateSchema(schemaFile: string, instantSpecifiers: stri
   return exported;
 }
 
+/** Types erased in place (stripTypes.ts), from the tree parseModules built when it is the same text. */
+function stripTypes(opts: TransformOptions, parsed: ParsedFile, sourceMaps: Map<string, PositionMap>): TransformResult | undefined {
+  if (!opts.filename) return undefined;
+  const known = parsed(opts.filename);
+  const sourceFile = known?.text === opts.source ? known : ts.createSourceFile(opts.filename, opts.source, ts.ScriptTarget.Latest, false, scriptKind(opts.filename));
+  const stripped = toCommonJs(sourceFile);
+  if (!stripped) return undefined;
+  sourceMaps.set(opts.filename, stripped.original);
+  return { code: stripped.code };
+}
+
+function scriptKind(file: string): TS.ScriptKind {
+  if (/\.[cm]?tsx?$/.test(file)) return file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  return file.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+}
+
 /**
  * TypeScript's own transpiler (bundled in ts-morph, already loaded to read the schema) instead of jiti's
- * babel: several times faster on large schemas. Its inline source map keeps error locations exact.
+ * babel, for what stripTypes leaves: several times faster on large schemas. Its source map keeps error locations exact.
  */
-function transpileWithTypeScript(opts: TransformOptions, sourceMaps: Map<string, SourceMap>): TransformResult {
+function transpileWithTypeScript(opts: TransformOptions, sourceMaps: Map<string, PositionMap>): TransformResult {
   const { outputText, sourceMapText } = ts.transpileModule(opts.source, {
     fileName: opts.filename,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, allowJs: true, sourceMap: true },
     reportDiagnostics: false,
   });
-  if (opts.filename && sourceMapText) sourceMaps.set(opts.filename, new SourceMap(JSON.parse(sourceMapText)));
+  if (opts.filename && sourceMapText) sourceMaps.set(opts.filename, sourceMapPositions(new SourceMap(JSON.parse(sourceMapText))));
   return { code: outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, '') };
 }
 
+function sourceMapPositions(map: SourceMap): PositionMap {
+  return (line, column) => {
+    const entry = map.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number } | undefined;
+    if (entry?.originalLine === undefined) return { line, column };
+    return { line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+  };
+}
+
 /** Maps a position in transpiled code back to the user's source (1-based in and out). */
-function originalPosition(file: string, line: number, column: number, sourceMaps: Map<string, SourceMap>) {
-  const entry = sourceMaps.get(file)?.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number } | undefined;
-  if (entry?.originalLine === undefined) return { file, line, column };
-  return { file, line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+function originalPosition(file: string, line: number, column: number, sourceMaps: Map<string, PositionMap>) {
+  const map = sourceMaps.get(file);
+  return { file, ...(map ? map(line, column) : { line, column }) };
 }
 
 /** What the default export is instead, when that helps: ` (it is a function)`. */
@@ -95,7 +125,7 @@ function isSchemaLike(value: unknown): value is RuntimeSchema {
 }
 
 /** Points at the first stack frame inside the user's files, so the message names file:line:col. */
-function evaluationError(error: unknown, userFiles: string[], file: string, what: string, sourceMaps: Map<string, SourceMap>): SchemaError {
+function evaluationError(error: unknown, userFiles: string[], file: string, what: string, sourceMaps: Map<string, PositionMap>): SchemaError {
   const err = error instanceof Error ? error : new Error(String(error));
   const frame = (err.stack ?? '')
     .split('\n')

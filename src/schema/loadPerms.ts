@@ -44,7 +44,7 @@ export function findPermsFile(schemaFile: string, given?: string, cwd = process.
 export async function loadPerms(permsFile: string): Promise<LoadedPerms> {
   const file = path.resolve(permsFile);
   const modules = parseModules(file);
-  const exported = await importWithInstantDsl(file, modules.instantSpecifiers, modules.files, 'the rules');
+  const exported = await importWithInstantDsl(file, modules.instantSpecifiers, modules.files, 'the rules', (f) => modules.sourceFileOf(f)?.compilerNode);
   if (!exported || typeof exported !== 'object' || Array.isArray(exported) || !hasDefaultExport(modules.schema)) {
     throw new SchemaError(
       'the rules file has no default export of a rules object',

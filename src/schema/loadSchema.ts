@@ -25,7 +25,7 @@ export async function loadSchema(schemaFile: string): Promise<LoadedSchema> {
   if (!stat.isFile()) throw new SchemaError(`the schema path ${file} is not a file`, undefined, 'Pass --schema with the path of your instant.schema.ts file.');
   const modules = parseModules(file);
   for (const f of modules.files) checkDslCalls(modules.sourceFileOf(f)!);
-  const runtime = await evaluateSchema(file, modules.instantSpecifiers, modules.files).catch((error: unknown) => {
+  const runtime = await evaluateSchema(file, modules.instantSpecifiers, modules.files, (f) => modules.sourceFileOf(f)?.compilerNode).catch((error: unknown) => {
     throw explainEvaluationError(error, modules, file);
   });
   const source = readSchemaSource(modules.schema);
