@@ -1,5 +1,5 @@
-import type { CallExpression, Expression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
-import { Node, SyntaxKind } from '../util/tsMorph.js';
+import type { CallExpression, Expression, ObjectLiteralExpression, SourceFile, ts as TS } from 'ts-morph';
+import { Node, SyntaxKind, ts } from '../util/tsMorph.js';
 import type { SourceLocation } from '../ir/types.js';
 import { SchemaError } from './SchemaError.js';
 
@@ -32,11 +32,29 @@ const ATTR_MODIFIERS = new Set(['optional', 'unique', 'indexed', 'clientRequired
 const DSL_MEMBERS = new Set(['schema', 'graph', 'entity', ...VALUE_BUILDERS]);
 
 export function locationOf(node: Node): SourceLocation {
-  const sourceFile = node.getSourceFile();
+  return compilerLocation(node.getSourceFile(), node.compilerNode);
+}
+
+function compilerLocation(sourceFile: SourceFile, node: TS.Node): SourceLocation {
   // The compiler's line map (a binary search): ts-morph's getLineAndColumnAtPos scans the text up to the
   // position, which made reading a schema quadratic in its size (minutes for a 5 MB schema).
-  const { line, character } = sourceFile.compilerNode.getLineAndCharacterOfPosition(node.getStart());
+  const { line, character } = sourceFile.compilerNode.getLineAndCharacterOfPosition(node.getStart(sourceFile.compilerNode));
   return { file: sourceFile.getFilePath(), line: line + 1, column: character + 1 };
+}
+
+/**
+ * The compiler's nodes of one kind, in document order. Walking ts-morph's wrappers instead wraps every
+ * node it passes, which cost more than parsing on large schemas; callers wrap only what they keep.
+ */
+function* compilerNodesOfKind<T extends TS.Node>(sourceFile: SourceFile, test: (node: TS.Node) => node is T): Generator<T> {
+  const stack: TS.Node[] = [sourceFile.compilerNode];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (test(node)) yield node;
+    const children: TS.Node[] = [];
+    ts.forEachChild(node, (child) => void children.push(child));
+    for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]);
+  }
 }
 
 /** Local names under which a module binds Instant's `i` (`import { i as s } from '@instantdb/react'`, or `ns.i`). */
@@ -55,11 +73,11 @@ export function dslRoots(sourceFile: SourceFile): { names: Set<string>; namespac
 }
 
 /** Is `expr` a reference to `i` (by alias or through a namespace import)? */
-function isDslRoot(expr: Node, roots: ReturnType<typeof dslRoots>): boolean {
-  if (Node.isIdentifier(expr)) return roots.names.has(expr.getText());
-  if (Node.isPropertyAccessExpression(expr)) {
-    const target = expr.getExpression();
-    return expr.getName() === 'i' && Node.isIdentifier(target) && roots.namespaces.has(target.getText());
+function isDslRoot(expr: Node | TS.Node, roots: ReturnType<typeof dslRoots>): boolean {
+  const node = expr instanceof Node ? expr.compilerNode : expr;
+  if (ts.isIdentifier(node)) return roots.names.has(node.getText());
+  if (ts.isPropertyAccessExpression(node)) {
+    return node.name.text === 'i' && ts.isIdentifier(node.expression) && roots.namespaces.has(node.expression.getText());
   }
   return false;
 }
@@ -71,35 +89,35 @@ function isDslRoot(expr: Node, roots: ReturnType<typeof dslRoots>): boolean {
 export function checkDslCalls(sourceFile: SourceFile): void {
   const roots = dslRoots(sourceFile);
   if (roots.names.size === 0 && roots.namespaces.size === 0) return;
-  for (const access of sourceFile.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
-    if (!isDslRoot(access.getExpression(), roots)) continue;
-    const member = access.getName();
+  for (const access of compilerNodesOfKind(sourceFile, ts.isPropertyAccessExpression)) {
+    if (!isDslRoot(access.expression, roots)) continue;
+    const member = access.name.text;
     if (!DSL_MEMBERS.has(member)) {
       throw new SchemaError(
         `\`i.${member}\` is not part of Instant's schema DSL`,
-        locationOf(access.getNameNode()),
+        compilerLocation(sourceFile, access.name),
         `Use one of i.${[...DSL_MEMBERS].join(', i.')}.`,
       );
     }
-    if (VALUE_BUILDERS.has(member)) checkModifierChain(access);
+    if (VALUE_BUILDERS.has(member)) checkModifierChain(sourceFile, access);
   }
 }
 
 /** Walks `i.string().a().b()` outwards from the builder, checking each modifier name. */
-function checkModifierChain(builderAccess: Node): void {
-  let call = builderAccess.getParent();
-  while (call && Node.isCallExpression(call)) {
-    const next = call.getParent();
-    if (!next || !Node.isPropertyAccessExpression(next) || next.getExpression() !== call) return;
-    const name = next.getName();
+function checkModifierChain(sourceFile: SourceFile, builderAccess: TS.Node): void {
+  let call: TS.Node | undefined = builderAccess.parent;
+  while (call && ts.isCallExpression(call)) {
+    const next: TS.Node | undefined = call.parent;
+    if (!next || !ts.isPropertyAccessExpression(next) || next.expression !== call) return;
+    const name = next.name.text;
     if (!ATTR_MODIFIERS.has(name)) {
       throw new SchemaError(
         `\`.${name}()\` is not an attribute modifier`,
-        locationOf(next.getNameNode()),
+        compilerLocation(sourceFile, next.name),
         `Attribute modifiers are ${[...ATTR_MODIFIERS].map((m) => `.${m}()`).join(', ')}.`,
       );
     }
-    call = next.getParent();
+    call = next.parent;
   }
 }
 
@@ -110,12 +128,14 @@ function checkModifierChain(builderAccess: Node): void {
 export function readSchemaSource(sourceFile: SourceFile): SchemaSource {
   const roots = dslRoots(sourceFile);
   const result: SchemaSource = { entities: new Map(), links: new Map(), values: new Map() };
-  const schemaCall = sourceFile
-    .getDescendantsOfKind(SyntaxKind.CallExpression)
-    .find((call) => {
-      const callee = call.getExpression();
-      return Node.isPropertyAccessExpression(callee) && ['schema', 'graph'].includes(callee.getName()) && isDslRoot(callee.getExpression(), roots);
-    });
+  let schemaCall: CallExpression | undefined;
+  for (const call of compilerNodesOfKind(sourceFile, ts.isCallExpression)) {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !['schema', 'graph'].includes(callee.name.text) || !isDslRoot(callee.expression, roots)) continue;
+    // The one wrapper needed: the deepest node with the call's range is the call itself.
+    schemaCall = sourceFile.getDescendantAtStartWithWidth(call.getStart(sourceFile.compilerNode), call.getWidth(sourceFile.compilerNode))?.asKindOrThrow(SyntaxKind.CallExpression);
+    break;
+  }
   if (!schemaCall) return result;
   const isGraph = (schemaCall.getExpression() as Node).getText().endsWith('graph');
   const [first, second] = schemaCall.getArguments();
