@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Node } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
 import { buildIR } from '../ir/buildIR.js';
 import type { SchemaIR } from '../ir/types.js';
 import { validateIR } from '../ir/validateIR.js';
@@ -65,13 +65,14 @@ function explainEvaluationError(error: unknown, modules: ParsedModules, schemaFi
 
 /** Adds type arguments, `i.any` vs `i.json`, `.clientRequired()` and locations to the evaluated IR. */
 function mergeSource(ir: SchemaIR, source: SchemaSource): void {
-  const typeNodes: Node[] = [];
+  const typeNodes: TS.Node[] = [];
+  const sf = source.sourceFile.compilerNode;
   for (const entity of ir.entities) {
     const entitySource = source.entities.get(entity.name);
     if (!entitySource) continue;
     entity.location = entitySource.location;
     if (entitySource.asType) {
-      entity.asType = entitySource.asType.getText();
+      entity.asType = entitySource.asType.getText(sf);
       typeNodes.push(entitySource.asType);
     }
     for (const attr of entity.attrs) {
@@ -81,11 +82,11 @@ function mergeSource(ir: SchemaIR, source: SchemaSource): void {
       attr.dsl = attrSource.dsl as typeof attr.dsl;
       attr.clientRequired = attrSource.clientRequired;
       if (attrSource.tsType) {
-        attr.tsType = attrSource.tsType.getText();
+        attr.tsType = attrSource.tsType.getText(sf);
         typeNodes.push(attrSource.tsType);
       }
     }
   }
   for (const link of ir.links) link.location = source.links.get(link.name);
-  ir.types = readTypeSources(typeNodes);
+  ir.types = readTypeSources(source.sourceFile, typeNodes);
 }

@@ -1,4 +1,4 @@
-import type { CallExpression, Expression, ObjectLiteralExpression, SourceFile, ts as TS } from 'ts-morph';
+import type { SourceFile, ts as TS } from 'ts-morph';
 import { Node, SyntaxKind, ts } from '../util/tsMorph.js';
 import type { SourceLocation } from '../ir/types.js';
 import { SchemaError } from './SchemaError.js';
@@ -6,18 +6,20 @@ import { SchemaError } from './SchemaError.js';
 /** What only the source text knows about an attribute (shared/docs/schema-format.md §1). */
 export interface AttrSource {
   dsl: string;
-  tsType?: Node;
+  /** The type argument (`i.json<T>()`), a node of the compiler's tree of `SchemaSource.sourceFile`. */
+  tsType?: TS.TypeNode;
   clientRequired: boolean;
   location: SourceLocation;
 }
 
 export interface EntitySource {
-  asType?: Node;
+  asType?: TS.TypeNode;
   location: SourceLocation;
   attrs: Map<string, AttrSource>;
 }
 
 export interface SchemaSource {
+  sourceFile: SourceFile;
   entities: Map<string, EntitySource>;
   links: Map<string, SourceLocation>;
   /** Where each literal value in `entities` and in each `i.entity({...})` is, whatever it is (for shape errors). */
@@ -124,129 +126,141 @@ function checkModifierChain(sourceFile: SourceFile, builderAccess: TS.Node): voi
 /**
  * Reads entities and links where the schema writes them literally (possibly through local consts).
  * Whatever is built by helpers is still known from evaluation; only type arguments are lost there.
+ * Works on the compiler's nodes, as wrapping them is slow (see compilerNodesOfKind).
  */
 export function readSchemaSource(sourceFile: SourceFile): SchemaSource {
   const roots = dslRoots(sourceFile);
-  const result: SchemaSource = { entities: new Map(), links: new Map(), values: new Map() };
-  let schemaCall: CallExpression | undefined;
+  const result: SchemaSource = { sourceFile, entities: new Map(), links: new Map(), values: new Map() };
+  let schemaCall: TS.CallExpression | undefined;
   for (const call of compilerNodesOfKind(sourceFile, ts.isCallExpression)) {
     const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || !['schema', 'graph'].includes(callee.name.text) || !isDslRoot(callee.expression, roots)) continue;
-    // The one wrapper needed: the deepest node with the call's range is the call itself.
-    schemaCall = sourceFile.getDescendantAtStartWithWidth(call.getStart(sourceFile.compilerNode), call.getWidth(sourceFile.compilerNode))?.asKindOrThrow(SyntaxKind.CallExpression);
-    break;
+    if (ts.isPropertyAccessExpression(callee) && ['schema', 'graph'].includes(callee.name.text) && isDslRoot(callee.expression, roots)) {
+      schemaCall = call;
+      break;
+    }
   }
   if (!schemaCall) return result;
-  const isGraph = (schemaCall.getExpression() as Node).getText().endsWith('graph');
-  const [first, second] = schemaCall.getArguments();
-  const entitiesNode = isGraph ? first : propertyValue(objectLiteral(first), 'entities');
-  const linksNode = isGraph ? second : propertyValue(objectLiteral(first), 'links');
-  for (const [name, value] of literalProperties(objectLiteral(entitiesNode))) {
-    result.values.set(valueKey(name), locationOf(value));
-    const entity = readEntity(value, roots, (attr, at) => result.values.set(valueKey(name, attr), at));
+  const reader = new SourceReader(sourceFile, roots);
+  const isGraph = schemaCall.expression.getText(sourceFile.compilerNode).endsWith('graph');
+  const [first, second] = schemaCall.arguments;
+  const entitiesNode = isGraph ? first : reader.propertyValue(reader.objectLiteral(first), 'entities');
+  const linksNode = isGraph ? second : reader.propertyValue(reader.objectLiteral(first), 'links');
+  for (const [name, value] of reader.literalProperties(reader.objectLiteral(entitiesNode))) {
+    result.values.set(valueKey(name), compilerLocation(sourceFile, value));
+    const entity = reader.readEntity(value, (attr, at) => result.values.set(valueKey(name, attr), at));
     if (entity) result.entities.set(name, entity);
   }
-  for (const [name, value] of literalProperties(objectLiteral(linksNode))) result.links.set(name, locationOf(value));
+  for (const [name, value] of reader.literalProperties(reader.objectLiteral(linksNode))) result.links.set(name, compilerLocation(sourceFile, value));
   return result;
 }
 
-function readEntity(
-  expr: Expression,
-  roots: ReturnType<typeof dslRoots>,
-  onValue: (attr: string, at: SourceLocation) => void = () => {},
-): EntitySource | undefined {
-  let node: Node | undefined = resolveConst(expr);
-  let asType: Node | undefined;
-  // `i.entity({...}).asType<T>()`
-  if (Node.isCallExpression(node) && calleeName(node) === 'asType') {
-    asType = node.getTypeArguments()[0];
-    node = resolveConst(node.getExpressionIfKindOrThrow(SyntaxKind.PropertyAccessExpression).getExpression());
-  }
-  if (!Node.isCallExpression(node) || calleeName(node) !== 'entity') return undefined;
-  const callee = node.getExpression();
-  if (!Node.isPropertyAccessExpression(callee) || !isDslRoot(callee.getExpression(), roots)) return undefined;
-  const attrs = new Map<string, AttrSource>();
-  for (const [name, value] of literalProperties(objectLiteral(node.getArguments()[0]))) {
-    onValue(name, locationOf(value));
-    const attr = readAttr(value);
-    if (attr) attrs.set(name, attr);
-  }
-  return { asType, location: locationOf(node), attrs };
-}
+class SourceReader {
+  private readonly sf: TS.SourceFile;
 
-function readAttr(expr: Expression): AttrSource | undefined {
-  const modifiers: string[] = [];
-  let node: Node = resolveConst(expr);
-  while (Node.isCallExpression(node)) {
-    const callee = node.getExpression();
-    if (!Node.isPropertyAccessExpression(callee)) return undefined;
-    const name = callee.getName();
-    if (VALUE_BUILDERS.has(name) && !Node.isCallExpression(callee.getExpression())) {
-      return { dsl: name, tsType: node.getTypeArguments()[0], clientRequired: modifiers.includes('clientRequired'), location: locationOf(expr) };
+  constructor(
+    private readonly sourceFile: SourceFile,
+    private readonly roots: ReturnType<typeof dslRoots>,
+  ) {
+    this.sf = sourceFile.compilerNode;
+  }
+
+  readEntity(expr: TS.Expression, onValue: (attr: string, at: SourceLocation) => void): EntitySource | undefined {
+    let node: TS.Node | undefined = this.resolveConst(expr);
+    let asType: TS.TypeNode | undefined;
+    // `i.entity({...}).asType<T>()`
+    if (node && ts.isCallExpression(node) && calleeName(node) === 'asType') {
+      asType = node.typeArguments?.[0];
+      node = this.resolveConst((node.expression as TS.PropertyAccessExpression).expression);
     }
-    modifiers.push(name);
-    node = callee.getExpression();
-  }
-  return undefined;
-}
-
-function calleeName(call: CallExpression): string | undefined {
-  const callee = call.getExpression();
-  return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
-}
-
-/** Follows `const x = <expr>` within the file, so `entities: { goals }` and `entities` consts are read too. */
-function resolveConst(expr: Node | undefined): Node {
-  let node = expr;
-  for (let hops = 0; hops < 10 && node; hops++) {
-    if (Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isParenthesizedExpression(node)) {
-      node = node.getExpression();
-      continue;
+    if (!node || !ts.isCallExpression(node) || calleeName(node) !== 'entity') return undefined;
+    const callee = node.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !isDslRoot(callee.expression, this.roots)) return undefined;
+    const attrs = new Map<string, AttrSource>();
+    for (const [name, value] of this.literalProperties(this.objectLiteral(node.arguments[0]))) {
+      onValue(name, compilerLocation(this.sourceFile, value));
+      const attr = this.readAttr(value);
+      if (attr) attrs.set(name, attr);
     }
-    if (!Node.isIdentifier(node)) break;
-    const decl = findConst(node);
-    if (!decl) break;
-    node = decl.getInitializer();
+    return { asType, location: compilerLocation(this.sourceFile, node), attrs };
   }
-  return node!;
-}
 
-/** A top-level const by name: asking for symbols would build a type checker, which costs more than everything else. */
-function findConst(id: Node) {
-  return id.getSourceFile().getVariableDeclaration(id.getText());
-}
-
-function objectLiteral(expr: Node | undefined): ObjectLiteralExpression | undefined {
-  const node = expr && resolveConst(expr);
-  return node && Node.isObjectLiteralExpression(node) ? node : undefined;
-}
-
-function propertyValue(obj: ObjectLiteralExpression | undefined, key: string): Expression | undefined {
-  return obj && literalProperties(obj).find(([name]) => name === key)?.[1];
-}
-
-/** `key: value` and shorthand `key` properties with a statically known name. */
-function literalProperties(obj: ObjectLiteralExpression | undefined): [string, Expression][] {
-  if (!obj) return [];
-  const result: [string, Expression][] = [];
-  for (const prop of obj.getProperties()) {
-    if (Node.isPropertyAssignment(prop)) {
-      const name = staticName(prop.getNameNode());
-      const init = prop.getInitializer();
-      if (name !== undefined && init) result.push([name, init]);
-    } else if (Node.isShorthandPropertyAssignment(prop)) {
-      result.push([prop.getName(), prop.getNameNode()]);
+  private readAttr(expr: TS.Expression): AttrSource | undefined {
+    const modifiers: string[] = [];
+    let node: TS.Node | undefined = this.resolveConst(expr);
+    while (node && ts.isCallExpression(node)) {
+      const callee: TS.Expression = node.expression;
+      if (!ts.isPropertyAccessExpression(callee)) return undefined;
+      const name = callee.name.text;
+      if (VALUE_BUILDERS.has(name) && !ts.isCallExpression(callee.expression)) {
+        return { dsl: name, tsType: node.typeArguments?.[0], clientRequired: modifiers.includes('clientRequired'), location: compilerLocation(this.sourceFile, expr) };
+      }
+      modifiers.push(name);
+      node = callee.expression;
     }
+    return undefined;
   }
-  return result;
+
+  /** Follows `const x = <expr>` within the file, so `entities: { goals }` and `entities` consts are read too. */
+  private resolveConst(expr: TS.Node | undefined): TS.Node | undefined {
+    let node = expr;
+    for (let hops = 0; hops < 10 && node; hops++) {
+      if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) {
+        node = node.expression;
+        continue;
+      }
+      if (!ts.isIdentifier(node)) break;
+      const decl = this.findConst(node.getText(this.sf));
+      if (!decl) break;
+      node = decl.initializer;
+    }
+    return node;
+  }
+
+  /** A top-level variable by name: asking for symbols would build a type checker, which costs more than everything else. */
+  private findConst(name: string): TS.VariableDeclaration | undefined {
+    for (const statement of this.sf.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      const decl = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.getText(this.sf) === name);
+      if (decl) return decl;
+    }
+    return undefined;
+  }
+
+  objectLiteral(expr: TS.Node | undefined): TS.ObjectLiteralExpression | undefined {
+    const node = expr && this.resolveConst(expr);
+    return node && ts.isObjectLiteralExpression(node) ? node : undefined;
+  }
+
+  propertyValue(obj: TS.ObjectLiteralExpression | undefined, key: string): TS.Expression | undefined {
+    return obj && this.literalProperties(obj).find(([name]) => name === key)?.[1];
+  }
+
+  /** `key: value` and shorthand `key` properties with a statically known name. */
+  literalProperties(obj: TS.ObjectLiteralExpression | undefined): [string, TS.Expression][] {
+    if (!obj) return [];
+    const result: [string, TS.Expression][] = [];
+    for (const prop of obj.properties) {
+      if (ts.isPropertyAssignment(prop)) {
+        const name = this.staticName(prop.name);
+        if (name !== undefined) result.push([name, prop.initializer]);
+      } else if (ts.isShorthandPropertyAssignment(prop)) {
+        result.push([prop.name.text, prop.name]);
+      }
+    }
+    return result;
+  }
+
+  private staticName(node: TS.PropertyName): string | undefined {
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.getText(this.sf);
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isNumericLiteral(node)) return node.text;
+    if (ts.isComputedPropertyName(node)) {
+      const inner = this.resolveConst(node.expression);
+      if (inner && (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner))) return inner.text;
+    }
+    return undefined;
+  }
 }
 
-function staticName(node: Node): string | undefined {
-  if (Node.isIdentifier(node) || Node.isPrivateIdentifier(node)) return node.getText();
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isNumericLiteral(node)) return node.getLiteralText();
-  if (Node.isComputedPropertyName(node)) {
-    const inner = resolveConst(node.getExpression());
-    if (Node.isStringLiteral(inner) || Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralText();
-  }
-  return undefined;
+function calleeName(call: TS.CallExpression): string | undefined {
+  return ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
 }

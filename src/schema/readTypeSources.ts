@@ -1,5 +1,5 @@
-import type { SourceFile } from 'ts-morph';
-import { Node, SyntaxKind } from '../util/tsMorph.js';
+import type { Node, SourceFile, ts as TS } from 'ts-morph';
+import { ts } from '../util/tsMorph.js';
 import type { TypeSourceIR } from '../ir/types.js';
 import { resolveLocal } from './parseModules.js';
 import path from 'node:path';
@@ -10,15 +10,14 @@ type ImportIR = TypeSourceIR['imports'][number];
  * Finds what the type arguments written in the schema refer to, so the generated code can name the same
  * types: imports are reproduced (relative paths fixed later), local declarations are copied.
  */
-export function readTypeSources(typeNodes: Node[]): TypeSourceIR {
+export function readTypeSources(sourceFile: SourceFile, typeNodes: TS.Node[]): TypeSourceIR {
   const imports = new Map<string, ImportIR>();
   const declarations: { pos: number; file: string; text: string }[] = [];
   const seen = new Set<string>();
   const queue = [...typeNodes];
   while (queue.length > 0) {
     const node = queue.shift()!;
-    for (const name of referencedNames(node)) {
-      const sourceFile = node.getSourceFile();
+    for (const name of referencedNames(sourceFile.compilerNode, node)) {
       const key = `${sourceFile.getFilePath()}#${name}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -26,7 +25,7 @@ export function readTypeSources(typeNodes: Node[]): TypeSourceIR {
       const local = localDeclaration(sourceFile, name);
       if (!local) continue; // a global type (Array, Record, Date, ...)
       declarations.push({ pos: local.getStart(), file: sourceFile.getFilePath(), text: exported(local) });
-      queue.push(local);
+      queue.push(local.compilerNode);
     }
   }
   declarations.sort((a, b) => (a.file === b.file ? a.pos - b.pos : a.file < b.file ? -1 : 1));
@@ -34,16 +33,16 @@ export function readTypeSources(typeNodes: Node[]): TypeSourceIR {
 }
 
 /** Leftmost identifiers of type references and `typeof` queries inside `node` (and `node` itself). */
-function referencedNames(node: Node): string[] {
+function referencedNames(sf: TS.SourceFile, node: TS.Node): string[] {
   const names: string[] = [];
-  const visit = (n: Node) => {
-    if (Node.isTypeReference(n) || Node.isExpressionWithTypeArguments(n)) {
-      const typeName = Node.isTypeReference(n) ? n.getTypeName() : n.getExpression();
-      names.push(typeName.getText().split('.')[0]);
-    } else if (n.getKind() === SyntaxKind.TypeQuery) {
-      names.push(n.getChildAtIndex(1).getText().split('.')[0]);
+  const visit = (n: TS.Node): void => {
+    if (ts.isTypeReferenceNode(n) || ts.isExpressionWithTypeArguments(n)) {
+      const typeName = ts.isTypeReferenceNode(n) ? n.typeName : n.expression;
+      names.push(typeName.getText(sf).split('.')[0]);
+    } else if (ts.isTypeQueryNode(n)) {
+      names.push(n.exprName.getText(sf).split('.')[0]);
     }
-    n.forEachChild(visit);
+    ts.forEachChild(n, visit);
   };
   visit(node);
   return names;
