@@ -54,6 +54,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const files = await formatFiles(emitClient(await normalizeTypeTexts(ir), { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
   const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs };
   files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, ...summary }));
-  if (options.check) return { ...summary, ...writer.outputDiff(outDir, files), ms: elapsed() };
+  if (options.check) return { ...summary, ...(await writer.outputDiff(outDir, files)), ms: elapsed() };
   return { ...summary, ...writer.writeOutput(outDir, files), ms: elapsed() };
 }

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import * as prettier from 'prettier';
+import type * as Prettier from 'prettier';
 import type { EmitSettings } from '../config/options.js';
 import type { SchemaIR } from '../ir/types.js';
 import { PRINT_WIDTH } from '../emit/layout.js';
 import { EmittedFiles } from '../emit/moduleParts.js';
 
 /** Fixed on purpose: the output must be byte-identical on every machine, whatever the user's prettier config. */
-export const PRETTIER_OPTIONS: prettier.Options = {
+export const PRETTIER_OPTIONS: Prettier.Options = {
   printWidth: PRINT_WIDTH,
   tabWidth: 2,
   useTabs: false,
@@ -19,9 +19,12 @@ export const PRETTIER_OPTIONS: prettier.Options = {
   endOfLine: 'lf',
 };
 
+/** Prettier, loaded when there is something to format: the emitter lays most files out itself (`final`). */
+const loadPrettier = () => import('prettier');
+
 /** Formats every file; with `prettier: 'project'`, the config prettier finds for the output folder wins. */
 export async function formatFiles(files: Map<string, string>, settings?: EmitSettings, outDir = process.cwd()): Promise<Map<string, string>> {
-  const project = settings?.prettier === 'project' ? await prettier.resolveConfig(path.join(outDir, 'index.ts'), { editorconfig: true }) : null;
+  const project = settings?.prettier === 'project' ? await (await loadPrettier()).resolveConfig(path.join(outDir, 'index.ts'), { editorconfig: true }) : null;
   const options = { ...PRETTIER_OPTIONS, ...project };
   const final = files instanceof EmittedFiles && !project ? files.final : new Set<string>();
   // One file at a time: prettier only computes, and formatting all at once kept every file's syntax tree
@@ -33,7 +36,7 @@ export async function formatFiles(files: Map<string, string>, settings?: EmitSet
       continue;
     }
     const parser = file.endsWith('.json') ? 'json' : file.endsWith('.md') ? 'markdown' : file.endsWith('.js') ? 'babel' : 'typescript';
-    formatted.set(file, await prettier.format(text, { ...options, parser }));
+    formatted.set(file, await (await loadPrettier()).format(text, { ...options, parser }));
   }
   return formatted;
 }
@@ -50,7 +53,7 @@ export async function normalizeTypeTexts(ir: SchemaIR): Promise<SchemaIR> {
   }
   const normalized = new Map<string, string>();
   for (const text of texts) {
-    const printed = await prettier.format(`type T = ${text};`, { ...PRETTIER_OPTIONS, parser: 'typescript' });
+    const printed = await (await loadPrettier()).format(`type T = ${text};`, { ...PRETTIER_OPTIONS, parser: 'typescript' });
     normalized.set(text, printed.replace(/^type T =\s*/, '').replace(/;\s*$/, ''));
   }
   const norm = (text?: string) => (text === undefined ? undefined : normalized.get(text));

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { GENERATED_MARKER } from '../emit/header.js';
 import { SchemaError } from '../schema/SchemaError.js';
 import { MANIFEST_FILE } from './manifest.js';
@@ -161,14 +160,15 @@ function recoverInterruptedSwap(outDir: string): void {
   else fs.renameSync(backup, outDir);
 }
 
-/** A unified diff of every stale, missing or extra file, for `--check`. */
-export function outputDiff(outDir: string, files: Map<string, string>): { stale: boolean; diff: string } {
+/** A unified diff of every stale, missing or extra file, for `--check` (the diff library loaded only then). */
+export async function outputDiff(outDir: string, files: Map<string, string>): Promise<{ stale: boolean; diff: string }> {
   let plan: ReturnType<typeof planOutput>;
   try {
     plan = planOutput(outDir, files);
   } catch (error) {
     throw fileSystemError(error, outDir, 'read');
   }
+  const { createTwoFilesPatch } = await import('diff');
   const patches = [
     ...plan.written.map((f) => createTwoFilesPatch(`a/${f}`, `b/${f}`, plan.existing.get(f) ?? '', files.get(f)!, '', '', { context: 2 })),
     ...plan.removed.map((f) => createTwoFilesPatch(`a/${f}`, `b/${f}`, plan.existing.get(f)!, '', '', '', { context: 0 })),
