@@ -66,7 +66,11 @@ export function indent(code: string): string {
   return `${out.join('\n')}\n`;
 }
 
+const NO_BRACKETS = { opens: 0, closes: 0, leadingCloses: 0 };
+
 function brackets(line: string): { opens: number; closes: number; leadingCloses: number } {
+  // Most lines (`title?: string;`) have no bracket, quote or comment: nothing to scan.
+  if (!/[{}()[\]'"`/]/.test(line)) return NO_BRACKETS;
   let opens = 0;
   let closes = 0;
   let leadingCloses = 0;

@@ -25,8 +25,13 @@ const RESERVED = new Set(
     'implements interface package private protected public await').split(' '),
 );
 
+/** Remembered: every attribute name is asked about in many places of the output. */
+const identifiers = new Map<string, boolean>();
+
 export function isIdentifier(name: string): boolean {
-  return IDENTIFIER.test(name) && !RESERVED.has(name);
+  let known = identifiers.get(name);
+  if (known === undefined) identifiers.set(name, (known = IDENTIFIER.test(name) && !RESERVED.has(name)));
+  return known;
 }
 
 /** A property key: bare when possible, else a quoted string (reserved words are fine as keys). */

@@ -57,6 +57,7 @@ class Stripper {
   private readonly typeOnlyNames: Set<string>;
   /** JavaScript: classes hold no types there, so they need no more than their module syntax rewritten. */
   private readonly js: boolean;
+  private scanner: TS.Scanner | undefined;
 
   constructor(private readonly sf: TS.SourceFile) {
     this.text = sf.text;
@@ -162,34 +163,36 @@ class Stripper {
     }
     if (ts.isVariableDeclaration(node) && node.exclamationToken) this.blank(node.exclamationToken.getStart(this.sf), node.exclamationToken.end);
     if (ts.isFunctionLike(node) && !('body' in node && node.body)) throw new Unsupported(); // overload signatures
-    const skipped = new Set<TS.Node>();
+    // Children not to walk (types); allocated only for the few nodes that have them.
+    let skipped: TS.Node[] | undefined;
     const annotation = (node as { type?: TS.TypeNode }).type;
     if (annotation && (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionLike(node))) {
       if (this.text[annotation.pos - 1] !== ':') throw new Unsupported();
       // `(x)\n: T => x` would become `(x)\n => x`, a syntax error.
       if (ts.isArrowFunction(node) && /[\r\n\u2028\u2029]/.test(this.text.slice(node.parameters.end, node.equalsGreaterThanToken.getStart(this.sf)))) throw new Unsupported();
       this.blank(annotation.pos - 1, annotation.end);
-      skipped.add(annotation);
+      skipped = [annotation];
     }
-    for (const list of [(node as { typeArguments?: TS.NodeArray<TS.Node> }).typeArguments, (node as { typeParameters?: TS.NodeArray<TS.Node> }).typeParameters]) {
-      if (!list) continue;
-      this.blankAngleBrackets(list);
-      list.forEach((n) => skipped.add(n));
-    }
-    ts.forEachChild(node, (child) => {
-      if (!skipped.has(child)) this.visit(child);
-    });
+    const { typeArguments, typeParameters } = node as { typeArguments?: TS.NodeArray<TS.Node>; typeParameters?: TS.NodeArray<TS.Node> };
+    if (typeArguments) skipped = [...(skipped ?? []), ...this.blankAngleBrackets(typeArguments)];
+    if (typeParameters) skipped = [...(skipped ?? []), ...this.blankAngleBrackets(typeParameters)];
+    if (!skipped) return void ts.forEachChild(node, this.visitChild);
+    ts.forEachChild(node, (child) => void (skipped.includes(child) || this.visit(child)));
   }
 
-  /** Erases `<...>` around a list of type arguments or parameters. */
-  private blankAngleBrackets(list: TS.NodeArray<TS.Node>): void {
+  private readonly visitChild = (child: TS.Node): undefined => void this.visit(child);
+
+  /** Erases `<...>` around a list of type arguments or parameters; returns the list. */
+  private blankAngleBrackets(list: TS.NodeArray<TS.Node>): TS.NodeArray<TS.Node> {
     if (this.text[list.pos - 1] !== '<') throw new Unsupported();
-    const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, this.text);
+    this.scanner ??= ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, this.text);
+    const scanner = this.scanner;
     scanner.resetTokenState(list.end);
     let token = scanner.scan();
     if (token === ts.SyntaxKind.CommaToken) token = scanner.scan();
     if (token !== ts.SyntaxKind.GreaterThanToken) throw new Unsupported();
     this.blank(list.pos - 1, scanner.getTokenEnd());
+    return list;
   }
 
   /** A whole statement away; a `;` keeps the statements around it apart (no ASI surprises). */
