@@ -6,6 +6,7 @@ import type { SchemaIR } from '../ir/types.js';
 import type { Db } from './storage/db.js';
 import { AppStore } from './storage/apps.js';
 import { AttrStore, type AttrIndex } from './storage/attrs.js';
+import { sortsDifferently } from './storage/sortValue.js';
 import { TripleStore } from './storage/triples.js';
 import { syncAttrs } from './schema/schemaAttrs.js';
 import { runQuery } from './query/execute.js';
@@ -27,6 +28,9 @@ export class Engine {
   readonly triples: TripleStore;
   /** Apps with their own permission policy (rules); the others use `policy`. */
   private readonly appPolicies = new Map<string, PermissionPolicy>();
+  /** Loaded attrs per app, valid while nothing wrote to the database (see `attrs`). */
+  private readonly attrCache = new Map<string, AttrIndex>();
+  private attrCacheVersion = -1;
 
   constructor(
     readonly db: Db,
@@ -49,11 +53,18 @@ export class Engine {
     this.write(() => this.applySchema(appId, schema));
   }
 
-  /** Syncs attrs; attrs that became indexed get explicit nulls on existing entities, as in Instant. */
+  /**
+   * Syncs attrs; attrs that became indexed get explicit nulls on existing entities, as in Instant, and
+   * attrs whose index or type changed get their triples' sort values recomputed.
+   */
   private applySchema(appId: string, schema: SchemaIR | undefined): void {
-    const newlyIndexed = syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema);
-    if (!newlyIndexed.length) return;
+    const before = this.attrStore.load(appId);
+    const newlyIndexed = syncAttrs(this.attrStore, appId, before, schema);
     const attrs = this.attrStore.load(appId);
+    for (const attr of attrs.all) {
+      const old = before.get(attr.id);
+      if (old && sortsDifferently(old, attr)) this.triples.resort(appId, attr);
+    }
     const now = Date.now();
     for (const attr of newlyIndexed) {
       const idAttr = attrs.idAttr(attr.etype);
@@ -63,14 +74,36 @@ export class Engine {
 
   /**
    * One SQLite transaction, taken as a write lock up front (BEGIN IMMEDIATE) so that another process on
-   * the same file can never make us fail half-way through with SQLITE_BUSY.
+   * the same file can never make us fail half-way through with SQLITE_BUSY. Cached attrs are dropped
+   * either way; storage keys only when the transaction rolled back (they may name rows that are gone).
    */
   private write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.triples.keys.forget();
+      throw e;
+    } finally {
+      this.attrCache.clear();
+    }
   }
 
+  /**
+   * The app's attrs, loaded once and reused until a write: ours clear the cache, and SQLite's
+   * `data_version` tells when another connection to the same file committed.
+   */
   attrs(appId: string): AttrIndex {
-    return this.attrStore.load(appId);
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.attrCacheVersion) {
+      this.attrCache.clear();
+      this.attrCacheVersion = version;
+    }
+    let attrs = this.attrCache.get(appId);
+    if (!attrs) {
+      attrs = this.attrStore.load(appId);
+      this.attrCache.set(appId, attrs);
+    }
+    return attrs;
   }
 
   /** Gives an app its own policy (e.g. its rules), or back the server's default with undefined. */

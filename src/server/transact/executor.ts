@@ -12,6 +12,7 @@ import { expandCascades, resolveDeleteLookups, validateModes, type DataView } fr
 import { validateRequired } from './required.js';
 import type { TxOp, TxStep } from './txSteps.js';
 import { GroupWriter } from './writes.js';
+import { sortsDifferently } from '../storage/sortValue.js';
 
 export interface ExecuteOptions {
   store: TripleStore;
@@ -86,7 +87,10 @@ function runGroup(opts: ExecuteOptions, view: DataView, writer: GroupWriter, op:
     case 'update-attr':
       for (const s of of('update-attr')) {
         const current = view.attrs.get(s.attr.id);
-        if (current) opts.attrStore.update(opts.appId, { ...current, ...s.attr });
+        if (!current) continue;
+        const next = { ...current, ...s.attr };
+        opts.attrStore.update(opts.appId, next);
+        if (sortsDifferently(current, next)) opts.store.resort(opts.appId, next);
       }
       return;
     case 'delete-attr':
