@@ -18,6 +18,7 @@ import {
 } from './authRoutes.js';
 import { MalformedJson, readRequest, sendJson, sendText, type ApiRequest } from './io.js';
 import { BodyTooLarge, ClientGone, tooLargeError } from './limits.js';
+import { healthGet } from './healthRoutes.js';
 import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
 
@@ -38,6 +39,7 @@ const ROUTES: Record<string, Handler> = {
   'POST /admin/verify_magic_code': verifyMagicCodePost,
   'POST /admin/sign_in_guest': signInGuestPost,
   'POST /runtime/auth/verify_refresh_token': verifyRefreshTokenPost,
+  'GET /health/system': healthGet,
 };
 
 const NOT_FOUND = { message: "Oops! We couldn't match this route." };

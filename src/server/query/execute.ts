@@ -11,8 +11,9 @@ import type { Deadline } from '../limits.js';
 import { ALLOW_ALL, type PermissionPolicy, type QueryFilter, type QueryPermissionContext } from '../permissions.js';
 import { coerceQuery, type Form } from './forms.js';
 import { QueryReader } from './reader.js';
-import { compileWhere, MissingAttr, resolveLink, type Hop, type Predicate } from './where.js';
-import { orderKey, paginate, planPage, type PageSpec, type Row } from './pagination.js';
+import { compileWhere, MissingAttr, resolveLink, type CompiledWhere, type Hop } from './where.js';
+import { planPage, type PageSpec } from './pagination.js';
+import { topRows } from './topRows.js';
 
 export interface QueryOptions {
   /** `inference?`: has-one links become an object or null instead of an array. */
@@ -28,7 +29,7 @@ interface Plan {
   etype: string;
   /** An unknown namespace, link or where attr: the form yields []. */
   missing: boolean;
-  where?: Predicate;
+  where?: CompiledWhere;
   page?: PageSpec;
   hop?: Hop;
   singular: boolean;
@@ -56,7 +57,7 @@ export function runQuery(
   const filter = options.requester.admin ? undefined : (options.policy ?? ALLOW_ALL).queryFilter(options.requester, reader);
   const planner = new Planner(attrs, reader, root, options, filter);
   const plans = forms.map((form) => planner.plan(form, form.k));
-  const evaluator = new Evaluator(reader, filter);
+  const evaluator = new Evaluator(store, store.keys.app(appId), reader, filter);
   const result: JsonObject = {};
   for (const plan of plans) setKey(result, plan.form.k, evaluator.top(plan));
   return result;
@@ -73,7 +74,7 @@ class Planner {
 
   plan(form: Form, etype: string, hop?: Hop): Plan {
     let missing = !this.attrs.idAttr(etype);
-    let where: Predicate | undefined;
+    let where: CompiledWhere | undefined;
     if (!missing && form.options.where) {
       // Entities a where path goes through must be visible too (instaql.clj filters whole join rows).
       const filter = this.filter;
@@ -126,6 +127,8 @@ const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
 class Evaluator {
   constructor(
+    private readonly store: TripleStore,
+    private readonly app: number,
     private readonly reader: QueryReader,
     private readonly filter: QueryFilter | undefined,
   ) {}
@@ -133,14 +136,7 @@ class Evaluator {
   top(plan: Plan): Json {
     // /admin/query never returns aggregates; the count only travels over subscriptions.
     if (plan.missing || plan.form.options.aggregate) return [];
-    let rows: Row[] = this.reader.entities(plan.etype).filter((r) => !plan.where || plan.where(r.id));
-    if (plan.page) {
-      const page = plan.page;
-      rows = paginate(
-        page,
-        rows.map((r) => ({ ...r, key: orderKey(page, r, page.byCreatedAt ? null : this.reader.values(r.id, page.attr)[0]) })),
-      );
-    }
+    const rows = topRows(this.store, this.app, this.reader, plan);
     return this.sorted(plan, rows.map((r) => this.build(plan, r.id, r.createdAt)));
   }
 
@@ -153,7 +149,7 @@ class Evaluator {
       if (seen.has(id)) continue;
       seen.add(id);
       const createdAt = this.reader.createdAt(plan.etype, id);
-      if (createdAt === undefined || (plan.where && !plan.where(id))) continue;
+      if (createdAt === undefined || (plan.where && !plan.where.test(id))) continue;
       built.push(this.build(plan, id, createdAt));
     }
     const entries = this.sorted(plan, built);

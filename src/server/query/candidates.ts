@@ -1,0 +1,173 @@
+// Turns an index hint (indexHint.ts) into SQL over the triple indexes, and picks among the parts of a
+// conjunction the one that yields the fewest rows. Each SQL text selects one column, `e`: ids of entities
+// that may match. The exact test still runs on every one of them (where.ts), so SQL only has to be a
+// superset; it is what makes the cost of a selective query independent of the size of its namespace.
+
+import type { Attr } from '../storage/attrs.js';
+import { sqlScalar } from '../storage/sortValue.js';
+import type { TripleStore } from '../storage/triples.js';
+import type { IndexHint, LeafHint } from './indexHint.js';
+import type { Hop } from './where.js';
+
+interface IdSql {
+  sql: string;
+  params: unknown[];
+}
+
+export interface CandidateRow {
+  id: string;
+  createdAt: number;
+  /** The order attr's stored JSON (null without an order attr). */
+  value: string | null;
+}
+
+const NOTHING: IdSql = { sql: 'SELECT NULL AS e WHERE 0', params: [] };
+
+const BY_VALUE = 'triples INDEXED BY triples_by_attr_value';
+const BY_SORT = 'triples INDEXED BY triples_by_attr_sort';
+
+export class CandidateFinder {
+  constructor(
+    private readonly store: TripleStore,
+    private readonly app: number,
+  ) {}
+
+  /**
+   * Ids of the entities the hint allows, or undefined when there are more than `cap` (the caller then
+   * prefers an ordered scan or the whole namespace).
+   */
+  find(hint: IndexHint, cap: number): string[] | undefined {
+    const q = this.toSql(hint, cap);
+    return this.count(q, cap) > cap ? undefined : this.ids(q);
+  }
+
+  /**
+   * For an exact hint: the matching entities of the namespace (those with its `id` triple) with their
+   * serverCreatedAt and, when given an order attr, its stored value (entities without one are left out,
+   * as no page shows them), all in one statement; undefined when there are more than `cap`.
+   */
+  rows(hint: IndexHint, cap: number, idAttr: Attr, orderAttr?: Attr): CandidateRow[] | undefined {
+    const q = this.toSql(hint, cap);
+    if (this.count(q, cap) > cap) return undefined;
+    const idKey = this.key(idAttr);
+    const orderKey = orderAttr && this.key(orderAttr);
+    if (idKey === undefined || (orderAttr && orderKey === undefined)) return [];
+    const join = (alias: string) => `JOIN triples ${alias} ON ${alias}.app = ? AND ${alias}.entity_id = c.e AND ${alias}.attr = ?`;
+    const sql = `SELECT c.e AS id, i.created_at AS createdAt, ${orderAttr ? 'o.value' : 'NULL'} AS value
+      FROM (SELECT DISTINCT e FROM (${q.sql})) c ${join('i')} ${orderAttr ? join('o') : ''}`;
+    const params = [...q.params, this.app, idKey, ...(orderAttr ? [this.app, orderKey] : [])];
+    return this.store.statement<unknown[], CandidateRow>(sql).all(...params);
+  }
+
+  /** All ids the hint allows, however many. */
+  findAll(hint: IndexHint, cap: number): string[] {
+    return this.ids(this.toSql(hint, cap));
+  }
+
+  private ids(q: IdSql): string[] {
+    const ids = this.store.statement<unknown[], unknown>(q.sql).pluck().all(...q.params);
+    return [...new Set(ids.filter((e): e is string => typeof e === 'string'))];
+  }
+
+  /** Rows the SQL yields, counted up to `cap + 1` (a bounded amount of index work). */
+  private count(q: IdSql, cap: number): number {
+    const sql = `SELECT count(*) FROM (${q.sql} LIMIT ?)`;
+    return this.store.statement<unknown[], number>(sql).pluck().get(...q.params, cap + 1) as number;
+  }
+
+  private toSql(hint: IndexHint, cap: number): IdSql {
+    switch (hint.kind) {
+      case 'path':
+        return hint.hops.reduceRight((inner, hop) => this.hop(hop, inner), this.leaf(hint.leaf));
+      case 'or': {
+        const parts = hint.parts.map((p) => this.toSql(p, cap));
+        return { sql: parts.map((p) => p.sql).join(' UNION '), params: parts.flatMap((p) => p.params) };
+      }
+      case 'and':
+        return this.mostSelective(hint.parts.map((p) => this.toSql(p, cap)), cap);
+    }
+  }
+
+  /** The part with the fewest rows (counting stops at the cap, so this costs at most cap steps a part). */
+  private mostSelective(parts: IdSql[], cap: number): IdSql {
+    let best = parts[0];
+    let bestCount = Infinity;
+    for (const part of parts) {
+      const n = this.count(part, cap);
+      if (n < bestCount) [best, bestCount] = [part, n];
+      if (n === 0) break;
+    }
+    return best;
+  }
+
+  /** Entities from which `hop` leads to one of the ids `inner` selects. */
+  private hop(hop: Hop, inner: IdSql): IdSql {
+    const attr = this.key(hop.attr);
+    if (attr === undefined) return NOTHING;
+    // Forward: this side holds the link triple (source, attr, "target"); reverse: the target holds it.
+    const sql = hop.forward
+      ? `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value IN (SELECT json_quote(e) FROM (${inner.sql}))`
+      : `SELECT value ->> '$' AS e FROM triples WHERE app = ? AND attr = ? AND entity_id IN (SELECT e FROM (${inner.sql}))`;
+    return { sql, params: [this.app, attr, ...inner.params] };
+  }
+
+  private leaf(leaf: LeafHint): IdSql {
+    const attr = this.key(leaf.attr);
+    if (attr === undefined) return NOTHING;
+    const at = [this.app, attr];
+    switch (leaf.kind) {
+      case 'value-eq':
+        return {
+          sql: `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value IN (SELECT value FROM json_each(?))`,
+          params: [...at, JSON.stringify(leaf.json)],
+        };
+      case 'sorted-eq':
+        return {
+          sql: `SELECT entity_id AS e FROM ${BY_SORT} WHERE app = ? AND attr = ? AND sort_value IN (SELECT value FROM json_each(?))`,
+          params: [...at, JSON.stringify(leaf.values)],
+        };
+      case 'range':
+        return {
+          sql: `SELECT entity_id AS e FROM ${BY_SORT} WHERE app = ? AND attr = ? AND sort_value ${SQL_OPS[leaf.op]} ?`,
+          params: [...at, sqlScalar(leaf.value)],
+        };
+      case 'prefix':
+        return prefixSql(at, leaf.prefix);
+      case 'link':
+        return {
+          sql: leaf.forward
+            ? `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value IN (SELECT json_quote(value) FROM json_each(?))`
+            : `SELECT value ->> '$' AS e FROM triples WHERE app = ? AND attr = ? AND entity_id IN (SELECT value FROM json_each(?))`,
+          params: [...at, JSON.stringify(leaf.ids)],
+        };
+      case 'not-null':
+        return { sql: `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value != 'null'`, params: at };
+    }
+  }
+
+  private key(attr: Attr): number | undefined {
+    return this.store.keys.attr(this.app, attr.id);
+  }
+}
+
+const SQL_OPS = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as const;
+
+/** Strings starting with `prefix` are the range [prefix, prefix with its last code point incremented). */
+function prefixSql(at: unknown[], prefix: string): IdSql {
+  const upper = successor(prefix);
+  const lower = `SELECT entity_id AS e FROM ${BY_SORT} WHERE app = ? AND attr = ? AND sort_value >= ?`;
+  return upper === undefined
+    ? { sql: `${lower} AND typeof(sort_value) = 'text'`, params: [...at, prefix] }
+    : { sql: `${lower} AND sort_value < ?`, params: [...at, prefix, upper] };
+}
+
+/** The smallest string greater than every string that starts with `s`, by code point; none for U+10FFFF runs. */
+export function successor(s: string): string | undefined {
+  const points = [...s].map((c) => c.codePointAt(0)!);
+  while (points.length && points[points.length - 1] === 0x10ffff) points.pop();
+  if (!points.length) return undefined;
+  points[points.length - 1]++;
+  // Skip the surrogate range, which no well-formed string contains.
+  if (points[points.length - 1] === 0xd800) points[points.length - 1] = 0xe000;
+  return String.fromCodePoint(...points);
+}

@@ -1,0 +1,78 @@
+// Chooses how the rows of a top-level form are read (the query plan, as far as data access goes):
+//   1. a where clause with an index hint that allows few entities: those candidates;
+//   2. otherwise, a page with a limit: an ordered index scan that stops once the page is full;
+//   3. otherwise, every candidate of the hint, or every entity of the namespace.
+// Whatever the source, each row is checked with the exact where test, so all three give the same rows.
+
+import type { TripleStore } from '../storage/triples.js';
+import { decode } from '../json.js';
+import { CandidateFinder } from './candidates.js';
+import { scanOrdered } from './orderedScan.js';
+import { orderKey, paginate, withinCursors, type PageSpec, type Row } from './pagination.js';
+import type { QueryReader } from './reader.js';
+import type { CompiledWhere } from './where.js';
+
+/** Candidate sets up to this size are read whole and sorted in memory; beyond it a page scans the index. */
+export const CANDIDATE_CAP = 1000;
+
+export interface TopForm {
+  etype: string;
+  where?: CompiledWhere;
+  page?: PageSpec;
+}
+
+export function topRows(store: TripleStore, app: number, reader: QueryReader, form: TopForm): Row[] {
+  const { where, page } = form;
+  const finder = new CandidateFinder(store, app);
+  if (where?.index && where.exact) {
+    // SQL answers the whole where clause: no entity needs reading until it is on the page.
+    const idAttr = reader.attrs.idAttr(form.etype)!;
+    const orderAttr = page && !page.byCreatedAt ? page.attr : undefined;
+    const found = finder.rows(where.index, CANDIDATE_CAP, idAttr, orderAttr);
+    if (found) {
+      const rows = found.map((r): Row => ({ id: r.id, createdAt: r.createdAt }));
+      if (!page) return rows;
+      return paginate(page, found.map((r) => ({ ...r, key: orderKey(page, r, r.value === null ? null : decode(r.value)) })));
+    }
+  }
+  let ids = where?.index ? finder.find(where.index, CANDIDATE_CAP) : undefined;
+  const pageSize = page?.limit !== undefined ? (page.offset ?? 0) + page.limit : undefined;
+  if (ids === undefined && page && pageSize !== undefined) return scanPage(store, app, reader, form, page, pageSize);
+  if (ids === undefined && where?.index) ids = finder.findAll(where.index, CANDIDATE_CAP);
+  const rows = ids ? ids.flatMap((id) => existing(reader, form.etype, id)) : reader.entities(form.etype);
+  const matched = where ? rows.filter((r) => where.test(r.id)) : rows;
+  return page ? paginate(page, keyed(reader, page, matched)) : matched;
+}
+
+function existing(reader: QueryReader, etype: string, id: string): Row[] {
+  const createdAt = reader.createdAt(etype, id);
+  return createdAt === undefined ? [] : [{ id, createdAt }];
+}
+
+/** Rows with their order key; rows without a triple for the order attr are on no page (orderedScan.ts). */
+function keyed(reader: QueryReader, page: PageSpec, rows: Row[]): Row[] {
+  if (page.byCreatedAt) return rows.map((r) => ({ ...r, key: r.createdAt }));
+  return rows.flatMap((r) => {
+    const stored = reader.values(r.id, page.attr);
+    return stored.length ? [{ ...r, key: orderKey(page, r, stored[0]) }] : [];
+  });
+}
+
+/** Reads the order index in page order, keeping matching rows inside the cursors, until the page is full. */
+function scanPage(store: TripleStore, app: number, reader: QueryReader, form: TopForm, page: PageSpec, pageSize: number): Row[] {
+  const collected: Row[] = [];
+  const seen = new Set<string>();
+  for (const scanned of scanOrdered(store, app, page, form.where?.index)) {
+    if (seen.has(scanned.id)) continue;
+    seen.add(scanned.id);
+    const createdAt = reader.createdAt(form.etype, scanned.id);
+    if (createdAt === undefined) continue;
+    const row: Row = { id: scanned.id, createdAt, key: page.byCreatedAt ? createdAt : orderKey(page, { createdAt }, decode(scanned.value)) };
+    const position = withinCursors(page, row);
+    if (position === 'past-end') break;
+    if (position === 'before-start' || (form.where && !form.where.test(row.id))) continue;
+    collected.push(row);
+    if (collected.length >= pageSize) break;
+  }
+  return paginate(page, collected);
+}
