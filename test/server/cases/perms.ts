@@ -814,6 +814,36 @@ export const PERMS_CASES: ConformanceCase[] = [
     expect: { result: ['ok', 'ok', '400 permission-denied'] },
   },
   {
+    // transaction_test.clj writes rules such as "size(data.ref('org.id')) == 1 // create"; cel-java accepts
+    // a comment that runs to the end of the rule.
+    name: 'rules may end with a // comment, and // inside a string stays text',
+    covers: ['semantics 5.1'],
+    fixture: 'permsTodo',
+    rules: {
+      goals: {
+        allow: {
+          view: "data.public == true || data.title == 'a // b' // public goals only",
+          create: "newData.title != 'x // y' // anything but that",
+          update: 'false // never',
+          delete: 'true\n// a comment on the last line',
+        },
+      },
+    },
+    run: async (db, ctx) => {
+      const slashes = id();
+      await db.transact(db.tx.goals[slashes].update({ title: 'a // b' }));
+      const user = guest(db);
+      return [
+        await goalTitles(user.query({ goals: {} })),
+        await outcome(user.transact(db.tx.goals[id()].update({ title: 'x // y' }))),
+        await outcome(user.transact(db.tx.goals[id()].update({ title: 'z' }))),
+        await outcome(user.transact(db.tx.goals[ctx.ids.garden].update({ priority: 3 }))),
+        await outcome(user.transact(db.tx.goals[slashes].delete())),
+      ];
+    },
+    expect: { result: [['Grow a garden', 'a // b'], '400 permission-denied', 'ok', '400 permission-denied', 'ok'] },
+  },
+  {
     name: 'ruleParams travel with the transaction',
     covers: ['semantics 5.2', 'semantics 3.2'],
     fixture: 'permsTodo',
