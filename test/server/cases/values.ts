@@ -54,6 +54,18 @@ export const VALUE_CASES: ConformanceCase[] = [
     expect: tooLarge('a unique', { namespace: 'users', attribute: 'handle', value: shown('b'.repeat(100)), 'checked-data-type': 'string' }),
   },
   {
+    // triple.clj writes the unique triple of a lookup that finds nothing (`av` true), so the limit applies.
+    name: 'a lookup over the limit that would create its entity is refused as a unique value',
+    covers: ['triple.clj insert-multi! (lookup-ref-inserts)'],
+    fixture: 'zeneca',
+    run: async (db) => {
+      const before = (await db.query({ users: {} })).users.length;
+      const err = await outcome(db.transact(db.tx.users[lookup('handle', 'h'.repeat(2000))].update({ fullName: 'via lookup' })));
+      return [err, (await db.query({ users: {} })).users.length - before];
+    },
+    expect: { result: ['Value is too large for a unique attribute.', 0] },
+  },
+  {
     name: 'the limit is 1024 bytes of jsonb: a 1012-byte string fits, 1013 bytes do not, other attrs have no limit',
     covers: ['01_bootstrap.up.sql indexed_values_are_constrained'],
     fixture: 'checked',
