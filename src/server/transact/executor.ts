@@ -8,6 +8,7 @@ import type { Attr, AttrIndex, AttrStore } from '../storage/attrs.js';
 import { InstantError } from '../errors.js';
 import type { TripleStore } from '../storage/triples.js';
 import { ALLOW_ALL, type PermissionPolicy, type Requester } from '../permissions.js';
+import { assertStepsStorable } from './nullChars.js';
 import { expandCascades, resolveDeleteLookups, validateModes, type DataView } from './preprocess.js';
 import { validateRequired } from './required.js';
 import type { TxOp, TxStep } from './txSteps.js';
@@ -40,7 +41,11 @@ export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult 
   validateModes(view, order.flatMap((op) => grouped.get(op) ?? []));
   const tx = opts.store.beginTransaction(opts.appId, opts.now);
   const writer = new GroupWriter(view, tx.createdAt);
-  for (const op of order) runGroup(opts, view, writer, op, grouped.get(op) ?? []);
+  for (const op of order) {
+    const group = grouped.get(op) ?? [];
+    assertStepsStorable(group);
+    runGroup(opts, view, writer, op, group);
+  }
   validateRequired(view, writer.touched);
   permissions?.afterWrite();
   return { txId: tx.id, createdAt: tx.createdAt };

@@ -450,9 +450,11 @@ describe('SQL-looking and JavaScript-special names and values', () => {
     'toString',
     'hasOwnProperty',
     'valueOf',
-    'a\u0000b',
     'ünïcödé 😀',
-    'n'.repeat(2_000),
+    // Each name is also stored as a value and a unique lookup value, so it stays within Instant's 1 KB
+    // limit for those; values over it and values with U+0000 are refused as Instant refuses them
+    // (test/server/cases/values.ts).
+    'n'.repeat(1_000),
   ];
 
   it('stores and returns them verbatim in every position (names, values, lookups, links, where, order, fields)', async () => {
