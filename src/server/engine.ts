@@ -120,7 +120,7 @@ export class Engine {
   query(
     appId: string,
     query: JsonObject,
-    opts: { inference: boolean; requester: QueryPermissionContext; policy?: PermissionPolicy; deadline?: Deadline },
+    opts: { inference: boolean; requester: QueryPermissionContext; policy?: PermissionPolicy; deadline?: Deadline; useIndexes?: boolean; candidateCap?: number },
   ): JsonObject {
     return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: opts.policy ?? this.policyFor(appId) });
   }

@@ -13,7 +13,7 @@ import { coerceQuery, type Form } from './forms.js';
 import { QueryReader } from './reader.js';
 import { compileWhere, MissingAttr, resolveLink, type CompiledWhere, type Hop } from './where.js';
 import { planPage, type PageSpec } from './pagination.js';
-import { topRows } from './topRows.js';
+import { CANDIDATE_CAP, topRows, type IndexAccess } from './topRows.js';
 
 export interface QueryOptions {
   /** `inference?`: has-one links become an object or null instead of an array. */
@@ -22,6 +22,13 @@ export interface QueryOptions {
   policy?: PermissionPolicy;
   /** The query's time limit (limits.ts `queryTimeoutMs`). */
   deadline?: Deadline;
+  /**
+   * false: read every namespace whole and test each entity, ignoring indexes. The reference the planner
+   * is checked against (test/server/planner.test.ts); the answers are the same, only slower.
+   */
+  useIndexes?: boolean;
+  /** Candidate sets up to this size are read whole (topRows.ts; default CANDIDATE_CAP). Tests lower it to reach the ordered scans. */
+  candidateCap?: number;
 }
 
 interface Plan {
@@ -57,7 +64,8 @@ export function runQuery(
   const filter = options.requester.admin ? undefined : (options.policy ?? ALLOW_ALL).queryFilter(options.requester, reader);
   const planner = new Planner(attrs, reader, root, options, filter);
   const plans = forms.map((form) => planner.plan(form, form.k));
-  const evaluator = new Evaluator(store, store.keys.app(appId), reader, filter);
+  const indexes = { store, app: store.keys.app(appId), cap: options.candidateCap ?? CANDIDATE_CAP };
+  const evaluator = new Evaluator(options.useIndexes === false ? undefined : indexes, reader, filter);
   const result: JsonObject = {};
   for (const plan of plans) setKey(result, plan.form.k, evaluator.top(plan));
   return result;
@@ -127,8 +135,8 @@ const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
 class Evaluator {
   constructor(
-    private readonly store: TripleStore,
-    private readonly app: number,
+    /** Where the indexes are; absent, every namespace is read whole. */
+    private readonly indexes: IndexAccess | undefined,
     private readonly reader: QueryReader,
     private readonly filter: QueryFilter | undefined,
   ) {}
@@ -136,7 +144,7 @@ class Evaluator {
   top(plan: Plan): Json {
     // /admin/query never returns aggregates; the count only travels over subscriptions.
     if (plan.missing || plan.form.options.aggregate) return [];
-    const rows = topRows(this.store, this.app, this.reader, plan);
+    const rows = topRows(this.indexes, this.reader, plan);
     return this.sorted(plan, rows.map((r) => this.build(plan, r.id, r.createdAt)));
   }
 

@@ -21,25 +21,39 @@ export interface TopForm {
   page?: PageSpec;
 }
 
-export function topRows(store: TripleStore, app: number, reader: QueryReader, form: TopForm): Row[] {
+export interface IndexAccess {
+  store: TripleStore;
+  app: number;
+  /** Candidate sets up to this size are read whole (CANDIDATE_CAP). */
+  cap: number;
+}
+
+export function topRows(indexes: IndexAccess | undefined, reader: QueryReader, form: TopForm): Row[] {
+  if (!indexes) return wholeNamespace(reader, form);
+  const { store, app, cap } = indexes;
   const { where, page } = form;
   const finder = new CandidateFinder(store, app);
   if (where?.index && where.exact) {
     // SQL answers the whole where clause: no entity needs reading until it is on the page.
     const idAttr = reader.attrs.idAttr(form.etype)!;
     const orderAttr = page && !page.byCreatedAt ? page.attr : undefined;
-    const found = finder.rows(where.index, CANDIDATE_CAP, idAttr, orderAttr);
-    if (found) {
-      const rows = found.map((r): Row => ({ id: r.id, createdAt: r.createdAt }));
-      if (!page) return rows;
-      return paginate(page, found.map((r) => ({ ...r, key: orderKey(page, r, r.value === null ? null : decode(r.value)) })));
-    }
+    const found = finder.rows(where.index, cap, idAttr, orderAttr);
+    if (found && !page) return found.map((r) => ({ id: r.id, createdAt: r.createdAt }));
+    if (found && page) return paginate(page, found.map((r) => ({ ...r, key: orderKey(page, r, r.value === null ? null : decode(r.value)) })));
   }
-  let ids = where?.index ? finder.find(where.index, CANDIDATE_CAP) : undefined;
+  let ids = where?.index ? finder.find(where.index, cap) : undefined;
   const pageSize = page?.limit !== undefined ? (page.offset ?? 0) + page.limit : undefined;
   if (ids === undefined && page && pageSize !== undefined) return scanPage(store, app, reader, form, page, pageSize);
-  if (ids === undefined && where?.index) ids = finder.findAll(where.index, CANDIDATE_CAP);
-  const rows = ids ? ids.flatMap((id) => existing(reader, form.etype, id)) : reader.entities(form.etype);
+  if (ids === undefined && where?.index) ids = finder.findAll(where.index, cap);
+  if (!ids) return wholeNamespace(reader, form);
+  return testAndPage(reader, form, ids.flatMap((id) => existing(reader, form.etype, id)));
+}
+
+function wholeNamespace(reader: QueryReader, form: TopForm): Row[] {
+  return testAndPage(reader, form, reader.entities(form.etype));
+}
+
+function testAndPage(reader: QueryReader, { where, page }: TopForm, rows: Row[]): Row[] {
   const matched = where ? rows.filter((r) => where.test(r.id)) : rows;
   return page ? paginate(page, keyed(reader, page, matched)) : matched;
 }
