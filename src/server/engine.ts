@@ -31,6 +31,7 @@ export class Engine {
   /** Loaded attrs per app, valid while nothing wrote to the database (see `attrs`). */
   private readonly attrCache = new Map<string, AttrIndex>();
   private attrCacheVersion = -1;
+  private readonly dataVersion;
 
   constructor(
     readonly db: Db,
@@ -39,6 +40,7 @@ export class Engine {
     this.apps = new AppStore(db);
     this.attrStore = new AttrStore(db);
     this.triples = new TripleStore(db);
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   /** Creates the app (or resets its admin token) and brings its attrs in line with the schema. */
@@ -93,7 +95,7 @@ export class Engine {
    * `data_version` tells when another connection to the same file committed.
    */
   attrs(appId: string): AttrIndex {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = this.dataVersion.get() as number;
     if (version !== this.attrCacheVersion) {
       this.attrCache.clear();
       this.attrCacheVersion = version;

@@ -26,29 +26,36 @@ const NOTHING: IdSql = { sql: 'SELECT NULL AS e WHERE 0', params: [] };
 const BY_VALUE = 'triples INDEXED BY triples_by_attr_value';
 const BY_SORT = 'triples INDEXED BY triples_by_attr_sort';
 
+/** The SQL for a hint, and whether it selects at most the cap of rows. */
+export interface Selection {
+  q: IdSql;
+  fits: boolean;
+}
+
 export class CandidateFinder {
   constructor(
     private readonly store: TripleStore,
     private readonly app: number,
   ) {}
 
-  /**
-   * Ids of the entities the hint allows, or undefined when there are more than `cap` (the caller then
-   * prefers an ordered scan or the whole namespace).
-   */
-  find(hint: IndexHint, cap: number): string[] | undefined {
+  /** The hint as SQL, counted up to `cap + 1` rows: a bounded amount of index work. */
+  select(hint: IndexHint, cap: number): Selection {
     const q = this.toSql(hint, cap);
-    return this.count(q, cap) > cap ? undefined : this.ids(q);
+    return { q, fits: this.count(q, cap) <= cap };
+  }
+
+  /** The distinct ids the selection allows. */
+  ids({ q }: Selection): string[] {
+    const sql = `SELECT DISTINCT e FROM (${q.sql}) WHERE e IS NOT NULL`;
+    return this.store.statement<unknown[], string>(sql).pluck().all(...q.params) as string[];
   }
 
   /**
    * For an exact hint: the matching entities of the namespace (those with its `id` triple) with their
    * serverCreatedAt and, when given an order attr, its stored value (entities without one are left out,
-   * as no page shows them), all in one statement; undefined when there are more than `cap`.
+   * as no page shows them), all in one statement.
    */
-  rows(hint: IndexHint, cap: number, idAttr: Attr, orderAttr?: Attr): CandidateRow[] | undefined {
-    const q = this.toSql(hint, cap);
-    if (this.count(q, cap) > cap) return undefined;
+  rows({ q }: Selection, idAttr: Attr, orderAttr?: Attr): CandidateRow[] {
     const idKey = this.key(idAttr);
     const orderKey = orderAttr && this.key(orderAttr);
     if (idKey === undefined || (orderAttr && orderKey === undefined)) return [];
@@ -59,17 +66,7 @@ export class CandidateFinder {
     return this.store.statement<unknown[], CandidateRow>(sql).all(...params);
   }
 
-  /** All ids the hint allows, however many. */
-  findAll(hint: IndexHint, cap: number): string[] {
-    return this.ids(this.toSql(hint, cap));
-  }
-
-  private ids(q: IdSql): string[] {
-    const ids = this.store.statement<unknown[], unknown>(q.sql).pluck().all(...q.params);
-    return [...new Set(ids.filter((e): e is string => typeof e === 'string'))];
-  }
-
-  /** Rows the SQL yields, counted up to `cap + 1` (a bounded amount of index work). */
+  /** Rows the SQL yields, counted up to `cap + 1`. */
   private count(q: IdSql, cap: number): number {
     const sql = `SELECT count(*) FROM (${q.sql} LIMIT ?)`;
     return this.store.statement<unknown[], number>(sql).pluck().get(...q.params, cap + 1) as number;
@@ -90,6 +87,7 @@ export class CandidateFinder {
 
   /** The part with the fewest rows (counting stops at the cap, so this costs at most cap steps a part). */
   private mostSelective(parts: IdSql[], cap: number): IdSql {
+    if (parts.length === 1) return parts[0];
     let best = parts[0];
     let bestCount = Infinity;
     for (const part of parts) {
@@ -117,15 +115,9 @@ export class CandidateFinder {
     const at = [this.app, attr];
     switch (leaf.kind) {
       case 'value-eq':
-        return {
-          sql: `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value IN (SELECT value FROM json_each(?))`,
-          params: [...at, JSON.stringify(leaf.json)],
-        };
+        return { sql: `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND ${oneOf('value', leaf.json)}`, params: [...at, ...listParam(leaf.json)] };
       case 'sorted-eq':
-        return {
-          sql: `SELECT entity_id AS e FROM ${BY_SORT} WHERE app = ? AND attr = ? AND sort_value IN (SELECT value FROM json_each(?))`,
-          params: [...at, JSON.stringify(leaf.values)],
-        };
+        return { sql: `SELECT entity_id AS e FROM ${BY_SORT} WHERE app = ? AND attr = ? AND ${oneOf('sort_value', leaf.values)}`, params: [...at, ...listParam(leaf.values)] };
       case 'range':
         return {
           sql: `SELECT entity_id AS e FROM ${BY_SORT} WHERE app = ? AND attr = ? AND sort_value ${SQL_OPS[leaf.op]} ?`,
@@ -133,13 +125,15 @@ export class CandidateFinder {
         };
       case 'prefix':
         return prefixSql(at, leaf.prefix);
-      case 'link':
+      case 'link': {
+        const quoted = leaf.ids.map((id) => JSON.stringify(id));
         return {
           sql: leaf.forward
-            ? `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value IN (SELECT json_quote(value) FROM json_each(?))`
-            : `SELECT value ->> '$' AS e FROM triples WHERE app = ? AND attr = ? AND entity_id IN (SELECT value FROM json_each(?))`,
-          params: [...at, JSON.stringify(leaf.ids)],
+            ? `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND ${oneOf('value', quoted)}`
+            : `SELECT value ->> '$' AS e FROM triples WHERE app = ? AND attr = ? AND ${oneOf('entity_id', leaf.ids)}`,
+          params: [...at, ...listParam(leaf.forward ? quoted : leaf.ids)],
         };
+      }
       case 'not-null':
         return { sql: `SELECT entity_id AS e FROM ${BY_VALUE} WHERE app = ? AND attr = ? AND value != 'null'`, params: at };
     }
@@ -148,6 +142,15 @@ export class CandidateFinder {
   private key(attr: Attr): number | undefined {
     return this.store.keys.attr(this.app, attr.id);
   }
+}
+
+/** `column = ?` for one value (the common case, cheapest to plan), else a lookup per element of a JSON list. */
+function oneOf(column: string, values: unknown[]): string {
+  return values.length === 1 ? `${column} = ?` : `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+function listParam(values: unknown[]): unknown[] {
+  return values.length === 1 ? values : [JSON.stringify(values)];
 }
 
 const SQL_OPS = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as const;

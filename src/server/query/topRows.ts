@@ -4,7 +4,9 @@
 //   3. otherwise, every candidate of the hint, or every entity of the namespace.
 // Whatever the source, each row is checked with the exact where test, so all three give the same rows.
 
+import type { Attr } from '../storage/attrs.js';
 import type { TripleStore } from '../storage/triples.js';
+import type { IndexHint } from './indexHint.js';
 import { decode } from '../json.js';
 import { CandidateFinder } from './candidates.js';
 import { scanOrdered } from './orderedScan.js';
@@ -29,24 +31,28 @@ export interface IndexAccess {
 }
 
 export function topRows(indexes: IndexAccess | undefined, reader: QueryReader, form: TopForm): Row[] {
-  if (!indexes) return wholeNamespace(reader, form);
-  const { store, app, cap } = indexes;
   const { where, page } = form;
-  const finder = new CandidateFinder(store, app);
-  if (where?.index && where.exact) {
-    // SQL answers the whole where clause: no entity needs reading until it is on the page.
-    const idAttr = reader.attrs.idAttr(form.etype)!;
-    const orderAttr = page && !page.byCreatedAt ? page.attr : undefined;
-    const found = finder.rows(where.index, cap, idAttr, orderAttr);
-    if (found && !page) return found.map((r) => ({ id: r.id, createdAt: r.createdAt }));
-    if (found && page) return paginate(page, found.map((r) => ({ ...r, key: orderKey(page, r, r.value === null ? null : decode(r.value)) })));
-  }
-  let ids = where?.index ? finder.find(where.index, cap) : undefined;
+  if (!indexes) return wholeNamespace(reader, form);
   const pageSize = page?.limit !== undefined ? (page.offset ?? 0) + page.limit : undefined;
-  if (ids === undefined && page && pageSize !== undefined) return scanPage(store, app, reader, form, page, pageSize);
-  if (ids === undefined && where?.index) ids = finder.findAll(where.index, cap);
-  if (!ids) return wholeNamespace(reader, form);
-  return testAndPage(reader, form, ids.flatMap((id) => existing(reader, form.etype, id)));
+  const scan = page && pageSize !== undefined ? () => scanPage(indexes, reader, form, page, pageSize) : undefined;
+  if (!where?.index) return scan ? scan() : wholeNamespace(reader, form);
+  // Conditions only on the order attr bound the scan itself: it reads just the page's rows.
+  if (scan && onlyOn(where.index, page!.attr)) return scan();
+  const finder = new CandidateFinder(indexes.store, indexes.app);
+  const selection = finder.select(where.index, indexes.cap);
+  if (!selection.fits && scan) return scan();
+  if (!selection.fits || !where.exact) return testAndPage(reader, form, existing(reader, form.etype, finder.ids(selection)));
+  // SQL answers the whole where clause: no entity is read until it is on the page.
+  const orderAttr = page && !page.byCreatedAt ? page.attr : undefined;
+  const found = finder.rows(selection, reader.attrs.idAttr(form.etype)!, orderAttr);
+  if (!page) return found.map((r) => ({ id: r.id, createdAt: r.createdAt }));
+  return paginate(page, found.map((r) => ({ ...r, key: orderKey(page, r, r.value === null ? null : decode(r.value)) })));
+}
+
+function onlyOn(hint: IndexHint, attr: Attr): boolean {
+  if (hint.kind === 'and') return hint.parts.every((p) => onlyOn(p, attr));
+  const bounding = ['range', 'prefix', 'sorted-eq'];
+  return hint.kind === 'path' && hint.hops.length === 0 && hint.leaf.attr.id === attr.id && bounding.includes(hint.leaf.kind);
 }
 
 function wholeNamespace(reader: QueryReader, form: TopForm): Row[] {
@@ -58,9 +64,12 @@ function testAndPage(reader: QueryReader, { where, page }: TopForm, rows: Row[])
   return page ? paginate(page, keyed(reader, page, matched)) : matched;
 }
 
-function existing(reader: QueryReader, etype: string, id: string): Row[] {
-  const createdAt = reader.createdAt(etype, id);
-  return createdAt === undefined ? [] : [{ id, createdAt }];
+/** The ids that are entities of the namespace, with their serverCreatedAt. */
+function existing(reader: QueryReader, etype: string, ids: string[]): Row[] {
+  return ids.flatMap((id) => {
+    const createdAt = reader.createdAt(etype, id);
+    return createdAt === undefined ? [] : [{ id, createdAt }];
+  });
 }
 
 /** Rows with their order key; rows without a triple for the order attr are on no page (orderedScan.ts). */
@@ -73,7 +82,7 @@ function keyed(reader: QueryReader, page: PageSpec, rows: Row[]): Row[] {
 }
 
 /** Reads the order index in page order, keeping matching rows inside the cursors, until the page is full. */
-function scanPage(store: TripleStore, app: number, reader: QueryReader, form: TopForm, page: PageSpec, pageSize: number): Row[] {
+function scanPage({ store, app }: IndexAccess, reader: QueryReader, form: TopForm, page: PageSpec, pageSize: number): Row[] {
   const collected: Row[] = [];
   const seen = new Set<string>();
   for (const scanned of scanOrdered(store, app, page, form.where?.index)) {
