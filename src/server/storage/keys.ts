@@ -7,7 +7,8 @@ import type { Db } from './db.js';
 
 export class StorageKeys {
   private readonly apps = new Map<string, number>();
-  private readonly attrKeys = new Map<string, number>();
+  /** app key → attr id → attr key */
+  private readonly attrKeys = new Map<number, Map<string, number>>();
   private readonly attrIds = new Map<number, string>();
   private readonly selectApp;
   private readonly selectAttrKey;
@@ -34,11 +35,10 @@ export class StorageKeys {
 
   /** The attr's key, or undefined when no triple was ever written with it (so none exists). */
   attr(app: number, attrId: string): number | undefined {
-    const cacheKey = `${app}\u0000${attrId}`;
-    let key = this.attrKeys.get(cacheKey);
+    let key = this.attrKeys.get(app)?.get(attrId);
     if (key === undefined) {
       key = this.selectAttrKey.get(app, attrId)?.key;
-      if (key !== undefined) this.remember(cacheKey, key, attrId);
+      if (key !== undefined) this.remember(app, key, attrId);
     }
     return key;
   }
@@ -48,7 +48,7 @@ export class StorageKeys {
     const known = this.attr(app, attrId);
     if (known !== undefined) return known;
     const key = Number(this.insertAttrKey.run(app, attrId).lastInsertRowid);
-    this.remember(`${app}\u0000${attrId}`, key, attrId);
+    this.remember(app, key, attrId);
     return key;
   }
 
@@ -69,8 +69,10 @@ export class StorageKeys {
     this.attrIds.clear();
   }
 
-  private remember(cacheKey: string, key: number, attrId: string): void {
-    this.attrKeys.set(cacheKey, key);
+  private remember(app: number, key: number, attrId: string): void {
+    let ofApp = this.attrKeys.get(app);
+    if (!ofApp) this.attrKeys.set(app, (ofApp = new Map()));
+    ofApp.set(attrId, key);
     this.attrIds.set(key, attrId);
   }
 }

@@ -123,7 +123,7 @@ export class GroupWriter {
     this.assertUnique(eid, attr, value, json);
     // Like Instant's upsert, a new value keeps the triple's original created_at.
     const createdAt = current[0]?.created_at ?? this.now;
-    this.view.store.deleteValues(this.view.appId, eid, attr.id);
+    if (current.length) this.view.store.deleteValues(this.view.appId, eid, attr.id);
     this.view.store.insert(this.view.appId, eid, attr, json, createdAt);
     this.touch(eid, attr.id);
   }
