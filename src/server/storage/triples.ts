@@ -24,6 +24,7 @@ interface StoredRow {
 }
 
 const COLUMNS = 'entity_id, attr, value, created_at';
+const MAX_CACHED_STATEMENTS = 500;
 
 export class TripleStore {
   readonly keys: StorageKeys;
@@ -77,10 +78,14 @@ export class TripleStore {
     this.insertTx = db.prepare('INSERT INTO transactions (app_id, created_at) VALUES (?, ?)');
   }
 
-  /** A statement for SQL the query planner builds, prepared once per distinct text. */
+  /**
+   * A statement for SQL the query planner builds, prepared once per distinct text. Texts differ only by
+   * the shape of a query, but a client can send endless shapes: the cache starts over past a bound.
+   */
   statement<P extends unknown[], R>(sql: string): Statement<P, R> {
     let stmt = this.statements.get(sql);
     if (!stmt) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       stmt = this.db.prepare(sql);
       this.statements.set(sql, stmt);
     }
