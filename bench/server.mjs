@@ -46,6 +46,7 @@ function query(q) {
 async function seed(server, entities) {
   const goalCount = Math.ceil(entities / 10);
   const todoIds = [];
+  const batchMs = [];
   const start = performance.now();
   for (let g0 = 0; g0 < goalCount; g0 += 45) {
     const steps = [];
@@ -57,9 +58,14 @@ async function seed(server, entities) {
       mine.forEach((t, k) => steps.push(['update', 'todos', t, { title: `todo ${9 * g + k}`, done: k % 2 === 0, createdAt: T0 + 9 * g + k, position: k }]));
       steps.push(['link', 'goals', goal, { todos: mine }]);
     }
+    const t = performance.now();
     await server.post('/admin/transact', { steps, 'throw-on-missing-attrs?': true });
+    batchMs.push(performance.now() - t);
   }
-  return { goals: goalCount, todos: todoIds.length, todoIds, loadSeconds: (performance.now() - start) / 1000 };
+  // Linear loading: the last batches cost what the first ones did (means of a tenth of the batches each).
+  const tenth = Math.max(1, Math.floor(batchMs.length / 10));
+  const mean = (xs) => c.round(xs.reduce((a, b) => a + b, 0) / xs.length, 1);
+  return { goals: goalCount, todos: todoIds.length, todoIds, loadSeconds: (performance.now() - start) / 1000, batchMs: { first: mean(batchMs.slice(0, tenth)), last: mean(batchMs.slice(-tenth)) } };
 }
 
 async function send(server, [method, endpoint, body]) {
@@ -137,8 +143,8 @@ for (const entities of datasets) {
     const rssEmpty = await server.rss(true);
     const data = await seed(server, entities);
     const rssRest = await server.rss(true);
-    const line = { entities: data.goals + data.todos, loadSeconds: c.round(data.loadSeconds, 2), rssMB: { empty: MB(rssEmpty), rest: MB(rssRest) }, workloads: {} };
-    console.log(`\n${line.entities} entities: loaded in ${line.loadSeconds} s; server RSS ${line.rssMB.empty} MB empty, ${line.rssMB.rest} MB at rest`);
+    const line = { entities: data.goals + data.todos, loadSeconds: c.round(data.loadSeconds, 2), batchMs: data.batchMs, rssMB: { empty: MB(rssEmpty), rest: MB(rssRest) }, workloads: {} };
+    console.log(`\n${line.entities} entities: loaded in ${line.loadSeconds} s (batches ${data.batchMs.first} ms first, ${data.batchMs.last} ms last); server RSS ${line.rssMB.empty} MB empty, ${line.rssMB.rest} MB at rest`);
     for (const workload of Object.keys(WORKLOADS)) {
       await sequential(server, data, workload, Math.min(30, opts.requests)); // warm-up
       const r = await sequential(server, data, workload, opts.requests);

@@ -41,7 +41,8 @@ export class CandidateFinder {
   /** The hint as SQL, counted up to `cap + 1` rows: a bounded amount of index work. */
   select(hint: IndexHint, cap: number): Selection {
     const q = this.toSql(hint, cap);
-    return { q, fits: this.count(q, cap) <= cap };
+    const known = rowBound(hint);
+    return { q, fits: (known !== undefined && known <= cap) || this.count(q, cap) <= cap };
   }
 
   /** The distinct ids the selection allows. */
@@ -80,8 +81,12 @@ export class CandidateFinder {
         const parts = hint.parts.map((p) => this.toSql(p, cap));
         return { sql: parts.map((p) => p.sql).join(' UNION '), params: parts.flatMap((p) => p.params) };
       }
-      case 'and':
+      case 'and': {
+        // A part the schema bounds (equality on a unique attr) needs no counting.
+        const bounded = hint.parts.filter((p) => rowBound(p) !== undefined).sort((a, b) => rowBound(a)! - rowBound(b)!);
+        if (bounded.length) return this.toSql(bounded[0], cap);
         return this.mostSelective(hint.parts.map((p) => this.toSql(p, cap)), cap);
+      }
     }
   }
 
@@ -141,6 +146,22 @@ export class CandidateFinder {
 
   private key(attr: Attr): number | undefined {
     return this.store.keys.attr(this.app, attr.id);
+  }
+}
+
+/** An upper bound on the rows a hint selects when the schema gives one (equality on a unique attr). */
+function rowBound(hint: IndexHint): number | undefined {
+  switch (hint.kind) {
+    case 'path':
+      return hint.hops.length === 0 && hint.leaf.kind === 'value-eq' && hint.leaf.attr.unique ? hint.leaf.json.length : undefined;
+    case 'or': {
+      const bounds = hint.parts.map(rowBound);
+      return bounds.every((b) => b !== undefined) ? bounds.reduce((a, b) => a! + b!, 0) : undefined;
+    }
+    case 'and': {
+      const bounds = hint.parts.map(rowBound).filter((b) => b !== undefined);
+      return bounds.length ? Math.min(...bounds) : undefined;
+    }
   }
 }
 
