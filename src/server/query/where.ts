@@ -15,8 +15,6 @@ import type { Cond, WhereOp } from './forms.js';
 import { isExactLeaf, type IndexHint, type LeafHint } from './indexHint.js';
 import type { QueryReader } from './reader.js';
 
-export { typedValue };
-
 /** Raised when a where clause names an attr or link that does not exist: the namespace yields []. */
 export class MissingAttr extends Error {}
 
