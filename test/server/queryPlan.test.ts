@@ -72,6 +72,8 @@ const SHAPES: [string, JsonObject, number][] = [
   ['link id', { goals: { $: { where: { todos: '00000000-0000-4000-8000-000000000000' } } } }, 0],
   ['or', { todos: { $: { where: { or: [{ title: 'todo 1.1' }, { 'goal.priority': 9, done: true }] } } } }, 61],
   ['nested', { goals: { $: { where: { priority: 2 }, limit: 5 }, todos: {} } }, 5],
+  // The longest path that still becomes SQL (where.ts MAX_INDEXED_HOPS): 16 nested subqueries.
+  ['16 hops', { goals: { $: { where: { [`${'todos.goal.'.repeat(8)}title`]: 'goal 42' } } } }, 1],
 ];
 
 describe('the planner searches indexes', () => {

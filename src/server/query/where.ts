@@ -20,6 +20,9 @@ export class MissingAttr extends Error {}
 
 export type Predicate = (eid: string) => boolean;
 
+/** Longest link path (in hops) that becomes SQL; longer ones are only tested (existsPath). */
+const MAX_INDEXED_HOPS = 16;
+
 /**
  * A where clause compiled twice: `test` decides exactly, with Instant's semantics, whether an entity
  * matches; `index`, when present, finds through an index a superset of the entities that can match
@@ -109,11 +112,13 @@ function compilePath(ctx: WhereContext, etype: string, path: string[], where: Wh
       : valueLeaf(ctx, label, attr, where);
   // `$not` and `$isNull: true` also hold when a link on the way is missing.
   const matchesWhenMissing = where.op === 'not' || (where.op === 'isNull' && where.value);
+  // Each hop nests a subquery; SQLite parses a bounded depth, and long paths are rare and tested linearly.
+  const index = leaf.index && hops.length <= MAX_INDEXED_HOPS ? leaf.index : undefined;
   return {
     test: (eid) => existsPath(ctx, eid, hops, leaf.test, matchesWhenMissing),
-    index: leaf.index && { kind: 'path', hops, leaf: leaf.index },
+    index: index && { kind: 'path', hops, leaf: index },
     // Permissions hide linked entities from a path; SQL does not know them.
-    exact: leaf.index !== undefined && isExactLeaf(leaf.index) && (hops.length === 0 || !ctx.visible),
+    exact: index !== undefined && isExactLeaf(index) && (hops.length === 0 || !ctx.visible),
   };
 }
 
