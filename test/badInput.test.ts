@@ -234,10 +234,10 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
     const text = `import { i } from '@instantdb/admin';\n${data}const _schema = i.schema({\n  entities: {\n${entities.join('\n')}\n  },\n  links: {\n${links.join('\n')}\n  },\n});\nexport default _schema;\n`;
     expect(text.length).toBeGreaterThan(5_000_000);
     fs.writeFileSync(bigSchema, text);
-    const started = performance.now();
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'instant-codegen.js'), 'generate', '--schema', bigSchema], { encoding: 'utf8', timeout: 110_000 });
-    const ms = performance.now() - started;
-    expect(result.error, 'did not finish within the bound').toBeUndefined();
+    // The bound only tells "finishes" from "hangs or blows up": ~20 s on a fully loaded two-core machine.
+    const BOUND_MS = 300_000;
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'instant-codegen.js'), 'generate', '--schema', bigSchema], { encoding: 'utf8', timeout: BOUND_MS });
+    expect(result.error, `did not finish within ${BOUND_MS} ms`).toBeUndefined();
     if (result.status === 0) {
       expect(result.stdout).toMatch(/150 entities, 149 links/);
       const modules = new Set(fs.readdirSync(path.join(big, 'instant.gen', 'entities')).map((f) => f.replace(/\.(d\.ts|js|ts)$/, '')));
@@ -246,8 +246,7 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/error: .*\n {2}fix: /);
     }
-    expect(ms).toBeLessThan(110_000);
-  }, 120_000);
+  }, 330_000);
 
   it('invalid config files: a clear message at the place, exit 1', () => {
     const cases: [string, string, RegExp][] = [

@@ -13,7 +13,7 @@ const parserOf = (file: string) => (file.endsWith('.json') ? 'json' : file.endsW
 // Files the emitter marks final skip prettier (the slowest step): they must be exactly what prettier prints.
 describe('files that skip prettier are laid out exactly as prettier would', () => {
   for (const name of FIXTURE_NAMES) {
-    it(name, { timeout: 120_000 }, async () => {
+    it(name, async () => {
       const { ir } = await loadSchema(fixtureSchema(name));
       const normalized = await normalizeTypeTexts(ir);
       for (const output of ['ts', 'dts'] as const) {

@@ -9,6 +9,7 @@ interface ServeArgs {
   memory?: boolean;
   'app-id'?: string;
   'admin-token'?: string;
+  'query-timeout-ms'?: number;
 }
 
 export function serveCommand(setExitCode: (code: number) => void): CommandModule<object, ServeArgs> {
@@ -24,6 +25,7 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
         .option('memory', { type: 'boolean', describe: 'Keep data in memory only' })
         .option('app-id', { type: 'string', describe: 'App id (default: generated once and kept with the data)' })
         .option('admin-token', { type: 'string', describe: 'Admin token (default: generated once and kept with the data)' })
+        .option('query-timeout-ms', { type: 'number', describe: 'Time a query may take before a 429 timeout (default: 5000)' })
         .conflicts('data', 'memory')
         .example('$0 serve', 'serve the schema found in this project, data kept under .instant-codegen/')
         .example('$0 serve --memory --port 8888', 'a throwaway server for tests'),
@@ -31,7 +33,7 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
       // Loaded lazily: `generate` should not pay for the server's database driver.
       const { runServe } = await import('../server/index.js');
       try {
-        await runServe({ schema: args.schema, perms: args.perms, port: args.port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'] });
+        await runServe({ schema: args.schema, perms: args.perms, port: args.port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'], queryTimeoutMs: args['query-timeout-ms'] });
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         console.error(error.format());

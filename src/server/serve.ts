@@ -1,5 +1,6 @@
 // `instant-codegen serve`: what the CLI calls after parsing
 //   serve [--schema PATH] [--perms PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
+//         [--query-timeout-ms N]
 // Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` beside the
 // schema; without a rules file everything is allowed but what Instant's built-in rules protect, as on Instant.
 // The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
@@ -24,6 +25,8 @@ export interface ServeOptions {
   memory?: boolean;
   appId?: string;
   adminToken?: string;
+  /** Time a query may take before Instant's 429 `timeout` (default 5 s, limits.ts); more for big local data sets. */
+  queryTimeoutMs?: number;
   /** Loads a schema file into the IR (the CLI passes `loadSchema`). */
   loadSchema?: (file: string) => Promise<SchemaIR>;
   /** Loads a rules file (defaults to `loadPerms`). */
@@ -94,12 +97,13 @@ const FLAGS = z
     memory: z.boolean().optional(),
     appId: z.guid('--app-id must be a uuid').optional(),
     adminToken: z.guid('--admin-token must be a uuid').optional(),
+    queryTimeoutMs: z.number().int('--query-timeout-ms must be a whole number of milliseconds').positive('--query-timeout-ms must be positive').optional(),
   })
   .refine((o) => !(o.data && o.memory), { message: '--data and --memory cannot be used together' });
 
 function checkFlags(options: ServeOptions): void {
-  const { schema, perms, port, data, memory, appId, adminToken } = options;
-  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken });
+  const { schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs } = options;
+  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs });
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
@@ -120,7 +124,8 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const credentialsFile = dataFile ? `${dataFile}.credentials.json` : undefined;
   if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
   const creds = resolveCredentials(credentialsFile, options.appId, options.adminToken);
-  const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log });
+  const limits = options.queryTimeoutMs === undefined ? undefined : { queryTimeoutMs: options.queryTimeoutMs };
+  const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log, limits });
   printBanner(print, server, { schemaFile, permsFile, dataFile, credentialsFile, tokenGiven: options.adminToken !== undefined });
   if (options.handleSignals !== false) closeOnSignals(server);
   return { ...server, schemaFile, permsFile, dataFile, credentialsFile };

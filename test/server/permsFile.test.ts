@@ -12,6 +12,7 @@ import { runServe, startServer } from '../../src/server/index.js';
 import { fixtureSchema } from '../support/paths.js';
 import { schemaIR } from '../support/localServer.js';
 import { FIXTURES } from './cases/index.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'instant-codegen-perms-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,7 +121,7 @@ describe('serving with rules', () => {
       'instant.perms.ts': "export default { goals: { allow: { view: 'false' } } };\n",
     });
     const out: string[] = [];
-    const server = await runServe({ cwd: root, memory: true, loadSchema, print: (l) => out.push(l), handleSignals: false, log: () => undefined });
+    const server = await runServe({ cwd: root, memory: true, loadSchema, print: (l) => out.push(l), handleSignals: false, log: () => undefined, queryTimeoutMs: GENEROUS_LIMITS.queryTimeoutMs });
     try {
       expect(server.permsFile).toBe(join(root, 'instant.perms.ts'));
       expect(out.join('\n')).toContain(`rules:       ${join(root, 'instant.perms.ts')}`);
@@ -138,7 +139,7 @@ describe('serving with rules', () => {
       type: 'validation-failed',
       message: "Validation failed for rule: found no matching overload for '!_' applied to '(int)' (candidates: (bool))",
     });
-    const server = await startServer({ schema: await loadSchema(), memory: true, log: () => undefined });
+    const server = await startServer({ schema: await loadSchema(), memory: true, log: () => undefined, limits: GENEROUS_LIMITS });
     try {
       const db = init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url });
       await db.transact(db.tx.goals[id()].update({ title: 'a' }));
