@@ -12,6 +12,7 @@ import { init, setInstantWarningsEnabled } from '@instantdb/admin';
 import { loadSchema } from '../../src/schema/loadSchema.js';
 import { startServer } from '../../src/server/index.js';
 import { importGeneratedClient } from '../support/generatedClient.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 import { fixtureSchema } from '../support/paths.js';
 import todoSchema from '../../fixtures/todo/instant.schema.js';
 // @ts-expect-error: a plain .mjs module shared with the fixture script
@@ -40,7 +41,7 @@ describe('data files of storage version 1', () => {
     const { ir } = await loadSchema(fixtureSchema('todo'));
     const { createClient } = await importGeneratedClient('todo');
     for (let run = 0; run < 2; run++) {
-      const server = await startServer({ schema: ir, dataFile, appId: recorded.appId, adminToken: recorded.adminToken, log: () => undefined });
+      const server = await startServer({ schema: ir, dataFile, appId: recorded.appId, adminToken: recorded.adminToken, log: () => undefined, limits: GENEROUS_LIMITS });
       try {
         expect(storedVersion(dataFile)).toBe('2');
         const sdk = init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url, schema: todoSchema });
