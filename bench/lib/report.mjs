@@ -133,7 +133,17 @@ function server([head, ...datasets], targets) {
   return `### server (fixtures/todo, loopback, one client per workload, ${head.requests} requests each)\n\n${table(rows)}\n\n${table(sizes)}`;
 }
 
-const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server };
+function live([r], targets) {
+  const rows = [
+    ['subscriptions', 'transactions (writers)', 'tx/s', 'commit → delivery p50 / p99 ms', 'send → delivery p50 / p99 ms', 'messages', 'final state'],
+    [r.subscriptions, `${r.transactions} (${r.writers})`, r.txPerSecond, `${r.commitToDeliveryMs.p50} / ${r.commitToDeliveryMs.p99}`, `${r.sendToDeliveryMs.p50} / ${r.sendToDeliveryMs.p99}`, r.messages, r.finalStateMismatches ? `${r.finalStateMismatches} WRONG` : 'all right'],
+  ];
+  targets.push([`live: ${r.subscriptions} subscriptions all end on the final state`, `${r.subscriptions - r.finalStateMismatches}/${r.subscriptions}`, mark(!r.finalStateMismatches)]);
+  const m = r.rssMB;
+  return `### live (distinct subscriptions on one app, one goal updated per transaction, fixtures/todo, loopback)\n\n${table(rows)}\n\nServer RSS: ${m.before} MB before, ${m.open} MB with the subscriptions open, ${m.after} MB after the run, ${m.closed} MB once they are closed (GC each time).`;
+}
+
+const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server, live };
 
 export function renderReport() {
   const run = readResults('run')?.[0];

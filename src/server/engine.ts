@@ -13,7 +13,7 @@ import { runQuery } from './query/execute.js';
 import { validateAdminSteps } from './transact/steps.js';
 import { createMissingAttrs } from './transact/missingAttrs.js';
 import { expandSteps, validateTxSteps } from './transact/expand.js';
-import { executeTxSteps, type TxResult } from './transact/executor.js';
+import { executeTxSteps, type TxChanges, type TxResult } from './transact/executor.js';
 import type { TxStep } from './transact/txSteps.js';
 import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext, type Requester } from './permissions.js';
 import type { JsonObject } from './json.js';
@@ -21,6 +21,18 @@ import type { Deadline } from './limits.js';
 
 /** Thrown inside the SQLite transaction to roll it back after a dry run. */
 class Rollback extends Error {}
+
+/** A committed write to one app (live queries listen for these). */
+export interface Commit {
+  appId: string;
+  /** Absent for schema changes, which are not transactions. */
+  txId?: number;
+  changes: TxChanges;
+}
+
+export type CommitListener = (commit: Commit) => void;
+
+const SCHEMA_CHANGE: TxChanges = Object.freeze({ attrIds: new Set<string>(), attrsChanged: true });
 
 export class Engine {
   readonly apps: AppStore;
@@ -32,6 +44,7 @@ export class Engine {
   private readonly attrCache = new Map<string, AttrIndex>();
   private attrCacheVersion = -1;
   private readonly dataVersion;
+  private readonly commitListeners = new Set<CommitListener>();
 
   constructor(
     readonly db: Db,
@@ -49,10 +62,32 @@ export class Engine {
       this.apps.upsert(appId, adminToken);
       this.applySchema(appId, schema);
     });
+    this.committed({ appId, changes: SCHEMA_CHANGE });
   }
 
   updateSchema(appId: string, schema: SchemaIR): void {
     this.write(() => this.applySchema(appId, schema));
+    this.committed({ appId, changes: SCHEMA_CHANGE });
+  }
+
+  /**
+   * Calls `listener` after every committed write (never for rolled-back or dry runs), synchronously,
+   * once the SQLite transaction is durable. Returns the function that removes it.
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** A listener's failure must not turn a committed write into an error for its caller. */
+  private committed(commit: Commit): void {
+    for (const listener of this.commitListeners) {
+      try {
+        listener(commit);
+      } catch {
+        // The listener owns its errors (live queries log their own).
+      }
+    }
   }
 
   /**
@@ -154,14 +189,17 @@ export class Engine {
       if (e instanceof Rollback) return { ...result!, committed: false };
       throw e;
     }
+    this.committed({ appId, txId: result!.txId, changes: result!.changes });
     return { ...result!, committed: true };
   }
 
   /** Internal writes (auth): tx-steps run as admin in their own transaction. */
   transactSteps(appId: string, build: (attrs: AttrIndex) => TxStep[]): TxResult {
-    return this.write(() => {
+    const result = this.write(() => {
       const attrs = this.attrs(appId);
       return executeTxSteps({ store: this.triples, attrStore: this.attrStore, appId, attrs }, build(attrs));
     });
+    this.committed({ appId, txId: result.txId, changes: result.changes });
+    return result;
   }
 }

@@ -14,6 +14,7 @@ import { QueryReader } from './reader.js';
 import { compileWhere, MissingAttr, resolveLink, type CompiledWhere, type Hop } from './where.js';
 import { planPage, type PageSpec } from './pagination.js';
 import { CANDIDATE_CAP, topRows, type IndexAccess } from './topRows.js';
+import { pageInfoOf, type PageInfo } from './pageInfo.js';
 
 export interface QueryOptions {
   /** `inference?`: has-one links become an object or null instead of an array. */
@@ -29,7 +30,18 @@ export interface QueryOptions {
   useIndexes?: boolean;
   /** Candidate sets up to this size are read whole (topRows.ts; default CANDIDATE_CAP). Tests lower it to reach the ordered scans. */
   candidateCap?: number;
+  /**
+   * Filled with the result's `result-meta` (page info of paginated top-level forms, counts of
+   * `aggregate: 'count'` forms) when given; only subscriptions return it (reactive/query.clj).
+   */
+  meta?: ResultMeta;
 }
+
+/** util/instaql.clj `instaql-nodes->object-meta`, keyed by top-level form. */
+export type ResultMeta = {
+  'page-info': Record<string, PageInfo>;
+  aggregate: Record<string, { count: number }>;
+};
 
 interface Plan {
   form: Form;
@@ -65,7 +77,7 @@ export function runQuery(
   const planner = new Planner(attrs, reader, root, options, filter);
   const plans = forms.map((form) => planner.plan(form, form.k));
   const indexes = { store, app: store.keys.app(appId), cap: options.candidateCap ?? CANDIDATE_CAP };
-  const evaluator = new Evaluator(options.useIndexes === false ? undefined : indexes, reader, filter);
+  const evaluator = new Evaluator(options.useIndexes === false ? undefined : indexes, reader, filter, options.meta);
   const result: JsonObject = {};
   for (const plan of plans) setKey(result, plan.form.k, evaluator.top(plan));
   return result;
@@ -139,12 +151,18 @@ class Evaluator {
     private readonly indexes: IndexAccess | undefined,
     private readonly reader: QueryReader,
     private readonly filter: QueryFilter | undefined,
+    private readonly meta?: ResultMeta,
   ) {}
 
   top(plan: Plan): Json {
-    // /admin/query never returns aggregates; the count only travels over subscriptions.
-    if (plan.missing || plan.form.options.aggregate) return [];
+    if (plan.missing) return [];
+    // The tree never holds aggregated entities; the count only travels in a subscription's result-meta.
+    if (plan.form.options.aggregate) {
+      if (this.meta) setKey(this.meta.aggregate, plan.form.k, { count: topRows(this.indexes, this.reader, plan).length });
+      return [];
+    }
     const rows = topRows(this.indexes, this.reader, plan);
+    if (this.meta && plan.page) setKey(this.meta['page-info'], plan.form.k, pageInfoOf(this.indexes, this.reader, { ...plan, page: plan.page }, rows));
     return this.sorted(plan, rows.map((r) => this.build(plan, r.id, r.createdAt)));
   }
 

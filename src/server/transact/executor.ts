@@ -11,7 +11,7 @@ import { ALLOW_ALL, type PermissionPolicy, type Requester } from '../permissions
 import { assertStepsStorable } from './nullChars.js';
 import { expandCascades, resolveDeleteLookups, validateModes, type DataView } from './preprocess.js';
 import { validateRequired } from './required.js';
-import type { TxOp, TxStep } from './txSteps.js';
+import { LookupRef, type TxOp, type TxStep } from './txSteps.js';
 import { GroupWriter } from './writes.js';
 import { sortsDifferently } from '../storage/sortValue.js';
 
@@ -29,6 +29,15 @@ export interface ExecuteOptions {
 export interface TxResult {
   txId: number;
   createdAt: number;
+  /** What the transaction wrote, for live queries (which subscriptions can have changed). */
+  changes: TxChanges;
+}
+
+export interface TxChanges {
+  /** Every attr with a triple written or removed, plus every attr a step names (a superset is harmless). */
+  attrIds: ReadonlySet<string>;
+  /** Attrs were added, updated or deleted: queries may resolve differently, whatever they read. */
+  attrsChanged: boolean;
 }
 
 export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult {
@@ -48,7 +57,21 @@ export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult 
   }
   validateRequired(view, writer.touched);
   permissions?.afterWrite();
-  return { txId: tx.id, createdAt: tx.createdAt };
+  return { txId: tx.id, createdAt: tx.createdAt, changes: changesOf([...steps, ...prepared], writer.touched) };
+}
+
+/** `touched` holds `entity\0attr` keys (writes.ts); steps add the attrs they name, lookups included. */
+function changesOf(steps: TxStep[], touched: ReadonlySet<string>): TxChanges {
+  const attrIds = new Set<string>();
+  for (const key of touched) attrIds.add(key.slice(key.indexOf('\u0000') + 1));
+  let attrsChanged = false;
+  for (const step of steps) {
+    if (step.op === 'add-attr' || step.op === 'update-attr' || step.op === 'delete-attr') attrsChanged = true;
+    if ('attrId' in step) attrIds.add(step.attrId);
+    if ('eid' in step && step.eid instanceof LookupRef) attrIds.add(step.eid.attrId);
+    if ('value' in step && step.value instanceof LookupRef) attrIds.add(step.value.attrId);
+  }
+  return { attrIds, attrsChanged };
 }
 
 /** Two attrs can't share a forward identity (Instant's `app_ident_uq`). */
