@@ -4,7 +4,7 @@ import { loadConfig, mergeOptions } from '../config/loadConfig.js';
 import type { Options } from '../config/options.js';
 import { generate, type GenerateResult } from '../generate.js';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { createLogger, type LogLevel, type Logger } from './logger.js';
 import { watchAndGenerate } from './watch.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 
 interface ServeArgs {
   schema?: string;

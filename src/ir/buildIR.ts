@@ -1,6 +1,6 @@
 import { sortBy } from '../util/collator.js';
 import type { AttrIR, EntityIR, LinkEndIR, LinkIR, LinkSideIR, RoomIR, SchemaIR, ValueType } from './types.js';
-import { isSystemNamespace } from '../schema/systemNamespaces.js';
+import { isSystemNamespace } from './systemNamespaces.js';
 
 /** The runtime shape of `i.schema(...)` (`InstantSchemaDef`), as produced by any Instant package or our DSL. */
 export interface RuntimeSchema {

@@ -1,5 +1,5 @@
-import { SchemaError } from '../schema/SchemaError.js';
-import { EDITABLE_SYSTEM_NAMESPACES } from '../schema/systemNamespaces.js';
+import { SchemaError } from './SchemaError.js';
+import { EDITABLE_SYSTEM_NAMESPACES } from './systemNamespaces.js';
 import type { LinkIR, LinkSideIR, SchemaIR } from './types.js';
 
 /** Attributes the system defines on its editable namespaces; every other attribute there must be optional. */

@@ -1,6 +1,6 @@
 import type { RuntimeSchema } from '../ir/buildIR.js';
 import type { SourceLocation } from '../ir/types.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { valueKey, type SchemaSource } from './readDslSource.js';
 
 // The evaluated schema is whatever the file built: before it becomes the IR, everything in it must be what

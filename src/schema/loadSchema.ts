@@ -6,7 +6,7 @@ import type { SchemaIR } from '../ir/types.js';
 import { validateIR } from '../ir/validateIR.js';
 import { checkShape } from './checkShape.js';
 import { evaluateSchema } from './evaluateSchema.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { parseModules, resolveLocal, type ParsedModules } from './parseModules.js';
 import { checkDslCalls, locationOf, readSchemaSource, type SchemaSource } from './readDslSource.js';
 import { readTypeSources } from './readTypeSources.js';

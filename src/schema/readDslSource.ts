@@ -1,6 +1,6 @@
 import { Node, SyntaxKind, type CallExpression, type Expression, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import type { SourceLocation } from '../ir/types.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 
 /** What only the source text knows about an attribute (shared/docs/schema-format.md §1). */
 export interface AttrSource {

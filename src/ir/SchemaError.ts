@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SourceLocation } from '../ir/types.js';
+import type { SourceLocation } from './types.js';
 
 /** A problem in the user's input, reported as `file:line:col: message` plus how to fix it. */
 export class SchemaError extends Error {
