@@ -107,7 +107,7 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
   });
 
   it('has at least 40 cases in all (schema cases here, and the cases below)', () => {
-    expect(CASES.length + 17).toBeGreaterThanOrEqual(40);
+    expect(CASES.length + 18).toBeGreaterThanOrEqual(40);
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
   });
 
@@ -295,6 +295,25 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
       expect(stderr).toMatch(/Run `instant-codegen --help` for usage\./);
     }
     expect(snapshotDir(path.join(dir, 'instant.gen'))).toEqual(before);
+  });
+
+  it('serve: bad flag values are usage errors that name the flag and the fix (exit 2, no stack trace)', () => {
+    fs.writeFileSync(schema, GOOD);
+    const cases: [string[], RegExp][] = [
+      [['--port', 'abc'], /^instant-codegen: --port "abc" is not a port number\. Pass an integer from 1 to 65535/],
+      [['--port', '99999'], /^instant-codegen: --port "99999" is not a port number/],
+      [['--port', '80.5'], /^instant-codegen: --port "80\.5" is not a port number/],
+      [['--app-id', 'xyz'], /^instant-codegen: --app-id "xyz" is not a UUID\. Pass one like --app-id [0-9a-f-]{36}/],
+      [['--admin-token', 'secret'], /^instant-codegen: --admin-token "secret" is not a UUID\. .*or leave it out to have one generated/],
+      [['--port'], /Not enough arguments following: port/],
+    ];
+    for (const [flags, message] of cases) {
+      const { code, stderr } = runCli(['serve', '--memory', ...flags], { cwd: dir });
+      expect(code, flags.join(' ')).toBe(2);
+      expect(stderr, flags.join(' ')).toMatch(message);
+      expect(stderr).toMatch(/Run `instant-codegen --help` for usage\./);
+      expect(stderr, 'no stack trace').not.toMatch(/^\s+at /m);
+    }
   });
 
   it('works without any Instant package installed beside the schema', () => {
