@@ -78,6 +78,7 @@ function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs
     return 1;
   }
   const r = result!;
+  for (const warning of r.warnings) log.warn(warning.format(cwd, 'warning'));
   const where = path.relative(cwd, r.outDir) || '.';
   const counts = `${r.entities} entities, ${r.links} links`;
   const ms = `${Math.round(r.ms)} ms`;

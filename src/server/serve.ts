@@ -76,7 +76,9 @@ export function maskToken(token: string): string {
 async function defaultLoadSchema(file: string): Promise<SchemaIR> {
   // Imported lazily: the loader pulls in ts-morph, which programmatic users of startServer don't need.
   const { loadSchema } = await import('../schema/loadSchema.js');
-  return (await loadSchema(file)).ir;
+  const { ir, warnings } = await loadSchema(file);
+  for (const warning of warnings) process.stderr.write(`${warning.format(process.cwd(), 'warning')}\n`);
+  return ir;
 }
 
 async function defaultLoadPerms(file: string): Promise<object> {
