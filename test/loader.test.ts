@@ -82,6 +82,18 @@ describe('schema loading', () => {
     expect(warnings.map((w) => w.message)).toEqual(['`tags.id` is ignored: every entity has an implicit string `id`']);
   });
 
+  it("resolves tsconfig path aliases (from an extended config) to the files they name; packages stay packages", async () => {
+    const { ir } = await loadSchema(fixtureSchema('path-alias'));
+    const imports = ir.types.imports.map((i) => [i.names.map((n) => n.alias).join(), i.resolvedFile?.split('/path-alias/')[1] ?? i.specifier]);
+    expect(imports.sort()).toEqual([
+      ['Address', 'src/lib/types/address.ts'],
+      ['Preferences', 'src/lib/types/prefs.ts'],
+      ['billing', 'src/lib/types/billing.ts'],
+    ]);
+    const { ir: typeOnly } = await loadSchema(fixtureSchema('type-only'));
+    expect(typeOnly.types.imports.find((i) => i.specifier === 'ai')?.resolvedFile).toBeUndefined();
+  });
+
   it('records where each entity, attribute and link is written', async () => {
     const { ir } = await loadSchema(fixtureSchema('todo'));
     const goals = ir.entities.find((e) => e.name === 'goals')!;
