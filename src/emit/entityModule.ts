@@ -54,8 +54,9 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
   const base = `${doc(`A \`${entity.name}\` entity as queries return it.${declared}`)}`;
   const attrs = block([`${doc('The entity id (a UUID).')}id: string;`, ...fields]);
+  const joined = entity.asType === undefined ? undefined : (entity.asTypeInIntersection ?? `(${entity.asType})`);
   const entityType = entity.asType
-    ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & (${entity.asType}) & { id: string };\ntype ${T}AsTypeKeys = (${entity.asType}) extends infer A ? (A extends unknown ? keyof A : never) : never;`
+    ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & ${joined} & { id: string };\ntype ${T}AsTypeKeys = rt.KeysOfEach<${entity.asType}>;`
     : `${base}export interface ${T}Entity ${attrs}`;
   const linkRows = entity.links.map((l) => {
     const row = `${ctx.typeName(l.target)}Row<Q>`;

@@ -262,11 +262,7 @@ function isTransient(error: unknown): error is InstantAPIError {
 }
 
 /** `Retry-After` when the server sent one (undefined when it asks for longer than `maxMs`), else jittered exponential backoff. */
-function backoff(
-  error: InstantAPIError,
-  attempt: number,
-  policy: RetryPolicy,
-): number | undefined {
+function backoff(error: InstantAPIError, attempt: number, policy: RetryPolicy): number | undefined {
   const retryAfter = RETRY_AFTER.get(error);
   if (retryAfter !== undefined) return retryAfter <= policy.maxMs ? retryAfter : undefined;
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);

@@ -45,7 +45,11 @@ export interface NestedOptions<Where, Order, Field> {
   fields?: readonly Field[] | undefined;
 }
 
+/** The keys of each member of a union: `.asType<A | B>()` replaces every attribute that any member names. */
+export type KeysOfEach<T> = T extends unknown ? keyof T : never;
+
 /** A row: the picked attributes, plus the links `Links` the query asked for (when it asked for any). */
+
 export type Row<Entity, Q, Links> = [keyof Links] extends [never]
   ? Picked<Entity, Q>
   : Picked<Entity, Q> & Links;
