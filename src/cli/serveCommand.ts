@@ -19,7 +19,7 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
     builder: (y) =>
       y
         .option('schema', { type: 'string', describe: 'Schema file (default: found like `generate` finds it)' })
-        .option('perms', { type: 'string', describe: 'Permission rules (default: $INSTANT_PERMS_FILE_PATH, then instant.perms.ts beside the schema)' })
+        .option('perms', { type: 'string', describe: "Permission rules (default: $INSTANT_PERMS_FILE_PATH, then instant.perms.ts where Instant's CLI looks: ./, src/, lib/, app/; else beside the schema)" })
         .option('port', { type: 'string', requiresArg: true, describe: 'Port on 127.0.0.1 (default: a free port)' })
         .option('data', { type: 'string', describe: 'SQLite data file (default: .instant-codegen/local.db beside the schema)' })
         .option('memory', { type: 'boolean', describe: 'Keep data in memory only' })

@@ -1,7 +1,8 @@
 // `instant-codegen serve`: what the CLI calls after parsing
 //   serve [--schema PATH] [--perms PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
 // Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` where Instant's
-// CLI looks for it (project root, src/, lib/, app/), else beside the schema; without a rules file everything is allowed but what Instant's built-in rules protect, as on Instant.
+// CLI looks for it (project root, src/, lib/, app/), else beside the schema; without a rules file everything
+// is allowed but what Instant's built-in rules protect, as on Instant.
 // The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
 // is given, they are generated once and kept next to the data file (`<data>.credentials.json`, mode 0600,
 // the database itself only stores a hash of the token), so restarts keep working with the same client env.
