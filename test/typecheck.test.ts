@@ -36,6 +36,8 @@ const STRICTEST = {
   noFallthroughCasesInSwitch: true,
   allowUnreachableCode: false,
   allowUnusedLabels: false,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
   skipLibCheck: false,
 };
 
@@ -43,7 +45,7 @@ describe('under every strict flag a project may set', () => {
   it('the runtime and the generated clients compile (--output ts and dts)', { timeout: 300_000 }, async () => {
     const dir = scratchDir('strictest');
     const entries: string[] = [];
-    for (const name of ['todo', 'type-only', 'multi-module', 'escaping']) {
+    for (const name of ['todo', 'type-only', 'multi-module', 'escaping', 'all-links']) {
       for (const output of ['ts', 'dts'] as const) {
         const outDir = path.join(dir, name, output);
         await generate({ schemaFile: fixtureSchema(name), outDir, output });
