@@ -88,6 +88,7 @@ describe('schema loading', () => {
     expect(imports.sort()).toEqual([
       ['Address', 'src/lib/types/address.ts'],
       ['Preferences', 'src/lib/types/prefs.ts'],
+      ['Region', 'src/lib/types/region.d.ts'],
       ['billing', 'src/lib/types/billing.ts'],
     ]);
     const { ir: typeOnly } = await loadSchema(fixtureSchema('type-only'));

@@ -60,13 +60,19 @@ function resolveAlias(aliases: Aliases, specifier: string): string | undefined {
   }
   if (best) {
     for (const substitution of aliases.paths[best.pattern] ?? []) {
-      const file = resolveLocal(aliases.pathsBase, substitution.replace('*', best.captured));
+      const file = resolveFile(aliases.pathsBase, substitution.replace('*', best.captured));
       if (file && !isInNodeModules(file)) return file;
     }
   }
   // With a baseUrl, any non-relative name is also looked up under it (`lib/types` for `<baseUrl>/lib/types.ts`).
-  const underBase = aliases.baseUrl ? resolveLocal(aliases.baseUrl, specifier) : undefined;
+  const underBase = aliases.baseUrl ? resolveFile(aliases.baseUrl, specifier) : undefined;
   return underBase && !isInNodeModules(underBase) ? underBase : undefined;
+}
+
+/** A module file, declaration files included (`@/types/env` for `src/types/env.d.ts`). */
+function resolveFile(dir: string, target: string): string | undefined {
+  const base = path.resolve(dir, target);
+  return resolveLocal(dir, target) ?? [`${base}.d.ts`, path.join(base, 'index.d.ts')].find((f) => ts.sys.fileExists(f));
 }
 
 const isInNodeModules = (file: string) => file.split(path.sep).includes('node_modules');
