@@ -22,6 +22,42 @@ describe('every fixture generates a client that type-checks under tsc --strict (
   }
 });
 
+// What strict projects add to `strict`: the copied runtime and the generated files are compiled with the
+// user's settings (`--output ts`) or read as declarations (`--output dts`, checked here with skipLibCheck off).
+const STRICTEST = {
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noPropertyAccessFromIndexSignature: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  erasableSyntaxOnly: true,
+  noImplicitOverride: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  allowUnreachableCode: false,
+  allowUnusedLabels: false,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  skipLibCheck: false,
+};
+
+describe('under every strict flag a project may set', () => {
+  it('the runtime and the generated clients compile (--output ts and dts)', { timeout: 300_000 }, async () => {
+    const dir = scratchDir('strictest');
+    const entries: string[] = [];
+    for (const name of ['todo', 'type-only', 'multi-module', 'escaping', 'all-links']) {
+      for (const output of ['ts', 'dts'] as const) {
+        const outDir = path.join(dir, name, output);
+        await generate({ schemaFile: fixtureSchema(name), outDir, output });
+        entries.push(path.join(outDir, output === 'ts' ? 'index.ts' : 'index.d.ts'));
+      }
+    }
+    const { code, output: errors } = typecheck(entries, { ...AI_STUB, ...STRICTEST });
+    expect(errors).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
 describe('type-level contract (test/types/todo.types.ts)', () => {
   for (const output of ['ts', 'dts'] as const) {
     it(`wrong names, values, operators and lookups fail to compile; result types are exact (--output ${output})`, async () => {

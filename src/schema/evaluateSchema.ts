@@ -5,7 +5,7 @@ import { createJiti, type TransformOptions, type TransformResult } from 'jiti';
 import { ts } from 'ts-morph';
 import type { RuntimeSchema } from '../ir/buildIR.js';
 import { describeValue } from './checkShape.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 
 const KNOWN_INSTANT_PACKAGES = ['admin', 'core', 'react', 'react-native', 'vue', 'svelte', 'solidjs', 'platform'].map((p) => `@instantdb/${p}`);
 

@@ -1,6 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type Expression, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
+import { followObject, followValue, literalProperties, type ModuleLookup } from './followValues.js';
 import type { SourceLocation } from '../ir/types.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 
 /** What only the source text knows about an attribute (shared/docs/schema-format.md §1). */
 export interface AttrSource {
@@ -64,35 +65,35 @@ function isDslRoot(expr: Node, roots: ReturnType<typeof dslRoots>): boolean {
 }
 
 /**
- * Rejects anything the DSL does not have (`i.strin()`, `.uniqe()`), wherever it appears, with its location:
+ * Finds anything the DSL does not have (`i.strin()`, `.uniqe()`), wherever it appears, with its location:
  * evaluation would only say "is not a function".
  */
-export function checkDslCalls(sourceFile: SourceFile): void {
+export function dslCallProblems(sourceFile: SourceFile): SchemaError[] {
   const roots = dslRoots(sourceFile);
-  if (roots.names.size === 0 && roots.namespaces.size === 0) return;
+  if (roots.names.size === 0 && roots.namespaces.size === 0) return [];
+  const problems: SchemaError[] = [];
   for (const access of sourceFile.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
     if (!isDslRoot(access.getExpression(), roots)) continue;
     const member = access.getName();
     if (!DSL_MEMBERS.has(member)) {
-      throw new SchemaError(
-        `\`i.${member}\` is not part of Instant's schema DSL`,
-        locationOf(access.getNameNode()),
-        `Use one of i.${[...DSL_MEMBERS].join(', i.')}.`,
-      );
+      problems.push(new SchemaError(`\`i.${member}\` is not part of Instant's schema DSL`, locationOf(access.getNameNode()), `Use one of i.${[...DSL_MEMBERS].join(', i.')}.`));
+    } else if (VALUE_BUILDERS.has(member)) {
+      const problem = modifierProblem(access);
+      if (problem) problems.push(problem);
     }
-    if (VALUE_BUILDERS.has(member)) checkModifierChain(access);
   }
+  return problems;
 }
 
 /** Walks `i.string().a().b()` outwards from the builder, checking each modifier name. */
-function checkModifierChain(builderAccess: Node): void {
+function modifierProblem(builderAccess: Node): SchemaError | undefined {
   let call = builderAccess.getParent();
   while (call && Node.isCallExpression(call)) {
     const next = call.getParent();
-    if (!next || !Node.isPropertyAccessExpression(next) || next.getExpression() !== call) return;
+    if (!next || !Node.isPropertyAccessExpression(next) || next.getExpression() !== call) return undefined;
     const name = next.getName();
     if (!ATTR_MODIFIERS.has(name)) {
-      throw new SchemaError(
+      return new SchemaError(
         `\`.${name}()\` is not an attribute modifier`,
         locationOf(next.getNameNode()),
         `Attribute modifiers are ${[...ATTR_MODIFIERS].map((m) => `.${m}()`).join(', ')}.`,
@@ -100,62 +101,76 @@ function checkModifierChain(builderAccess: Node): void {
     }
     call = next.getParent();
   }
+  return undefined;
 }
 
 /**
- * Reads entities and links where the schema writes them literally (possibly through local consts).
- * Whatever is built by helpers is still known from evaluation; only type arguments are lost there.
+ * Reads entities and links where they are written literally: in the schema, through consts and spreads, and
+ * in the local modules they are imported from. Whatever helpers build is still known from evaluation; only
+ * type arguments are lost there.
  */
-export function readSchemaSource(sourceFile: SourceFile): SchemaSource {
-  const roots = dslRoots(sourceFile);
+export function readSchemaSource(sourceFile: SourceFile, modules: ModuleLookup): SchemaSource {
+  const roots = rootsCache();
   const result: SchemaSource = { entities: new Map(), links: new Map(), values: new Map() };
   const schemaCall = sourceFile
     .getDescendantsOfKind(SyntaxKind.CallExpression)
     .find((call) => {
       const callee = call.getExpression();
-      return Node.isPropertyAccessExpression(callee) && ['schema', 'graph'].includes(callee.getName()) && isDslRoot(callee.getExpression(), roots);
+      return Node.isPropertyAccessExpression(callee) && ['schema', 'graph'].includes(callee.getName()) && isDslRoot(callee.getExpression(), roots(callee));
     });
   if (!schemaCall) return result;
   const isGraph = (schemaCall.getExpression() as Node).getText().endsWith('graph');
   const [first, second] = schemaCall.getArguments();
-  const entitiesNode = isGraph ? first : propertyValue(objectLiteral(first), 'entities');
-  const linksNode = isGraph ? second : propertyValue(objectLiteral(first), 'links');
-  for (const [name, value] of literalProperties(objectLiteral(entitiesNode))) {
+  const object = (node: Node | undefined) => followObject(node, modules);
+  const property = (obj: ObjectLiteralExpression | undefined, key: string) => literalProperties(obj, modules).find(([name]) => name === key)?.[1];
+  const entitiesNode = isGraph ? first : property(object(first), 'entities');
+  const linksNode = isGraph ? second : property(object(first), 'links');
+  for (const [name, value] of literalProperties(object(entitiesNode), modules)) {
     result.values.set(valueKey(name), locationOf(value));
-    const entity = readEntity(value, roots, (attr, at) => result.values.set(valueKey(name, attr), at));
+    const entity = readEntity(value, modules, roots, (attr, at) => result.values.set(valueKey(name, attr), at));
     if (entity) result.entities.set(name, entity);
+    else result.entities.delete(name);
   }
-  for (const [name, value] of literalProperties(objectLiteral(linksNode))) result.links.set(name, locationOf(value));
+  for (const [name, value] of literalProperties(object(linksNode), modules)) result.links.set(name, locationOf(value));
   return result;
 }
 
-function readEntity(
-  expr: Expression,
-  roots: ReturnType<typeof dslRoots>,
-  onValue: (attr: string, at: SourceLocation) => void = () => {},
-): EntitySource | undefined {
-  let node: Node | undefined = resolveConst(expr);
+type Roots = (node: Node) => ReturnType<typeof dslRoots>;
+
+/** The names of `i` in the module a node is in (each module imports `i` its own way). */
+function rootsCache(): Roots {
+  const cache = new Map<SourceFile, ReturnType<typeof dslRoots>>();
+  return (node) => {
+    const sourceFile = node.getSourceFile();
+    if (!cache.has(sourceFile)) cache.set(sourceFile, dslRoots(sourceFile));
+    return cache.get(sourceFile)!;
+  };
+}
+
+function readEntity(expr: Expression, modules: ModuleLookup, roots: Roots, onValue: (attr: string, at: SourceLocation) => void): EntitySource | undefined {
+  let node = followValue(expr, modules);
   let asType: Node | undefined;
   // `i.entity({...}).asType<T>()`
   if (Node.isCallExpression(node) && calleeName(node) === 'asType') {
     asType = node.getTypeArguments()[0];
-    node = resolveConst(node.getExpressionIfKindOrThrow(SyntaxKind.PropertyAccessExpression).getExpression());
+    node = followValue(node.getExpressionIfKindOrThrow(SyntaxKind.PropertyAccessExpression).getExpression(), modules);
   }
   if (!Node.isCallExpression(node) || calleeName(node) !== 'entity') return undefined;
   const callee = node.getExpression();
-  if (!Node.isPropertyAccessExpression(callee) || !isDslRoot(callee.getExpression(), roots)) return undefined;
+  if (!Node.isPropertyAccessExpression(callee) || !isDslRoot(callee.getExpression(), roots(callee))) return undefined;
   const attrs = new Map<string, AttrSource>();
-  for (const [name, value] of literalProperties(objectLiteral(node.getArguments()[0]))) {
+  for (const [name, value] of literalProperties(followObject(node.getArguments()[0], modules), modules)) {
     onValue(name, locationOf(value));
-    const attr = readAttr(value);
+    const attr = readAttr(value, modules);
     if (attr) attrs.set(name, attr);
+    else attrs.delete(name);
   }
   return { asType, location: locationOf(node), attrs };
 }
 
-function readAttr(expr: Expression): AttrSource | undefined {
+function readAttr(expr: Expression, modules: ModuleLookup): AttrSource | undefined {
   const modifiers: string[] = [];
-  let node: Node = resolveConst(expr);
+  let node = followValue(expr, modules);
   while (Node.isCallExpression(node)) {
     const callee = node.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) return undefined;
@@ -164,7 +179,8 @@ function readAttr(expr: Expression): AttrSource | undefined {
       return { dsl: name, tsType: node.getTypeArguments()[0], clientRequired: modifiers.includes('clientRequired'), location: locationOf(expr) };
     }
     modifiers.push(name);
-    node = callee.getExpression();
+    // `const base = i.string<T>(); ... base.optional()`: the chain goes on where `base` is written.
+    node = followValue(callee.getExpression(), modules);
   }
   return undefined;
 }
@@ -172,60 +188,4 @@ function readAttr(expr: Expression): AttrSource | undefined {
 function calleeName(call: CallExpression): string | undefined {
   const callee = call.getExpression();
   return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
-}
-
-/** Follows `const x = <expr>` within the file, so `entities: { goals }` and `entities` consts are read too. */
-function resolveConst(expr: Node | undefined): Node {
-  let node = expr;
-  for (let hops = 0; hops < 10 && node; hops++) {
-    if (Node.isAsExpression(node) || Node.isSatisfiesExpression(node) || Node.isParenthesizedExpression(node)) {
-      node = node.getExpression();
-      continue;
-    }
-    if (!Node.isIdentifier(node)) break;
-    const decl = findConst(node);
-    if (!decl) break;
-    node = decl.getInitializer();
-  }
-  return node!;
-}
-
-/** A top-level const by name: asking for symbols would build a type checker, which costs more than everything else. */
-function findConst(id: Node) {
-  return id.getSourceFile().getVariableDeclaration(id.getText());
-}
-
-function objectLiteral(expr: Node | undefined): ObjectLiteralExpression | undefined {
-  const node = expr && resolveConst(expr);
-  return node && Node.isObjectLiteralExpression(node) ? node : undefined;
-}
-
-function propertyValue(obj: ObjectLiteralExpression | undefined, key: string): Expression | undefined {
-  return obj && literalProperties(obj).find(([name]) => name === key)?.[1];
-}
-
-/** `key: value` and shorthand `key` properties with a statically known name. */
-function literalProperties(obj: ObjectLiteralExpression | undefined): [string, Expression][] {
-  if (!obj) return [];
-  const result: [string, Expression][] = [];
-  for (const prop of obj.getProperties()) {
-    if (Node.isPropertyAssignment(prop)) {
-      const name = staticName(prop.getNameNode());
-      const init = prop.getInitializer();
-      if (name !== undefined && init) result.push([name, init]);
-    } else if (Node.isShorthandPropertyAssignment(prop)) {
-      result.push([prop.getName(), prop.getNameNode()]);
-    }
-  }
-  return result;
-}
-
-function staticName(node: Node): string | undefined {
-  if (Node.isIdentifier(node) || Node.isPrivateIdentifier(node)) return node.getText();
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isNumericLiteral(node)) return node.getLiteralText();
-  if (Node.isComputedPropertyName(node)) {
-    const inner = resolveConst(node.getExpression());
-    if (Node.isStringLiteral(inner) || Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralText();
-  }
-  return undefined;
 }

@@ -1,9 +1,11 @@
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { TypeSourceIR } from '../ir/types.js';
-import { resolveLocal } from './parseModules.js';
 import path from 'node:path';
+import { resolveLocal } from './parseModules.js';
+import { createAliasResolver } from './pathAliases.js';
 
 type ImportIR = TypeSourceIR['imports'][number];
+type AliasResolver = ReturnType<typeof createAliasResolver>;
 
 /**
  * Finds what the type arguments written in the schema refer to, so the generated code can name the same
@@ -11,6 +13,7 @@ type ImportIR = TypeSourceIR['imports'][number];
  */
 export function readTypeSources(typeNodes: Node[]): TypeSourceIR {
   const imports = new Map<string, ImportIR>();
+  const resolveAlias = createAliasResolver();
   const declarations: { pos: number; file: string; text: string }[] = [];
   const seen = new Set<string>();
   const queue = [...typeNodes];
@@ -21,7 +24,7 @@ export function readTypeSources(typeNodes: Node[]): TypeSourceIR {
       const key = `${sourceFile.getFilePath()}#${name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (addImport(sourceFile, name, imports)) continue;
+      if (addImport(sourceFile, name, imports, resolveAlias)) continue;
       const local = localDeclaration(sourceFile, name);
       if (!local) continue; // a global type (Array, Record, Date, ...)
       declarations.push({ pos: local.getStart(), file: sourceFile.getFilePath(), text: exported(local) });
@@ -48,15 +51,21 @@ function referencedNames(node: Node): string[] {
   return names;
 }
 
-function addImport(sourceFile: SourceFile, name: string, imports: Map<string, ImportIR>): boolean {
+/**
+ * Records the import that brings `name` into the module. Relative imports and tsconfig path aliases
+ * (`@/lib/types`) are kept as the absolute file they name, made relative to the output folder later.
+ */
+function addImport(sourceFile: SourceFile, name: string, imports: Map<string, ImportIR>, resolveAlias: AliasResolver): boolean {
   for (const decl of sourceFile.getImportDeclarations()) {
     const specifier = decl.getModuleSpecifierValue();
     const named = decl.getNamedImports().find((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name);
     const isDefault = decl.getDefaultImport()?.getText() === name;
     const isNamespace = decl.getNamespaceImport()?.getText() === name;
     if (!named && !isDefault && !isNamespace) continue;
-    const resolvedFile = specifier.startsWith('.') ? resolveLocal(path.dirname(sourceFile.getFilePath()), specifier) : undefined;
-    const key = resolvedFile ? path.resolve(path.dirname(sourceFile.getFilePath()), specifier) : specifier;
+    const dir = path.dirname(sourceFile.getFilePath());
+    const relative = specifier.startsWith('.');
+    const resolvedFile = relative ? resolveLocal(dir, specifier) : resolveAlias(sourceFile.getFilePath(), specifier);
+    const key = !resolvedFile ? specifier : relative ? path.resolve(dir, specifier) : resolvedFile;
     const entry = imports.get(key) ?? { specifier: key, resolvedFile, names: [] };
     entry.names.push({ name: named ? named.getName() : name, alias: name, isDefault, isNamespace });
     imports.set(key, entry);

@@ -1,8 +1,9 @@
 // `instant-codegen serve`: what the CLI calls after parsing
 //   serve [--schema PATH] [--perms PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
 //         [--query-timeout-ms N]
-// Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` beside the
-// schema; without a rules file everything is allowed but what Instant's built-in rules protect, as on Instant.
+// Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` where Instant's
+// CLI looks for it (project root, src/, lib/, app/), else beside the schema; without a rules file everything
+// is allowed but what Instant's built-in rules protect, as on Instant.
 // The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
 // is given, they are generated once and kept next to the data file (`<data>.credentials.json`, mode 0600,
 // the database itself only stores a hash of the token), so restarts keep working with the same client env.
@@ -18,7 +19,7 @@ import { startServer, type RunningServer } from './server.js';
 export interface ServeOptions {
   /** Path to instant.schema.ts; found like Instant's CLI does (INSTANT_SCHEMA_FILE_PATH, ., src/, lib/, app/) when omitted. */
   schema?: string;
-  /** Path to instant.perms.ts; defaults to INSTANT_PERMS_FILE_PATH, then `instant.perms.ts` beside the schema. */
+  /** Path to instant.perms.ts; defaults to INSTANT_PERMS_FILE_PATH, then where Instant's CLI looks, then beside the schema. */
   perms?: string;
   port?: number;
   data?: string;
@@ -79,12 +80,14 @@ export function maskToken(token: string): string {
 async function defaultLoadSchema(file: string): Promise<SchemaIR> {
   // Imported lazily: the loader pulls in ts-morph, which programmatic users of startServer don't need.
   const { loadSchema } = await import('../schema/loadSchema.js');
-  return (await loadSchema(file)).ir;
+  const { ir, warnings } = await loadSchema(file);
+  for (const warning of warnings) process.stderr.write(`${warning.format(process.cwd(), 'warning')}\n`);
+  return ir;
 }
 
 async function defaultLoadPerms(file: string): Promise<object> {
-  const { loadPerms } = await import('../schema/loadPerms.js');
-  return (await loadPerms(file)).rules;
+  const [{ loadPerms }, { ruleValidationIssues }] = await Promise.all([import('../schema/loadPerms.js'), import('./permissions/rules.js')]);
+  return (await loadPerms(file, ruleValidationIssues)).rules;
 }
 
 /** The user-facing flags, checked before anything touches the disk. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { GENERATED_MARKER } from '../emit/header.js';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { MANIFEST_FILE } from './manifest.js';
 
 export interface WriteResult {
