@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPerms } from '../dist/schema/loadPerms.js';
 import { loadSchema } from '../dist/schema/loadSchema.js';
-import { startServer } from '../dist/server/index.js';
+import { ruleValidationIssues, startServer } from '../dist/server/index.js';
 import { createClient, id, InstantAPIError, InstantValidationError } from '../fixtures/todo/instant.gen/index.js';
 
 const schemaFile = fileURLToPath(new URL('../fixtures/todo/instant.schema.ts', import.meta.url));
@@ -13,7 +13,7 @@ const permsFile = fileURLToPath(new URL('../fixtures/todo/instant.perms.ts', imp
 const show = (label: string, value: unknown) => console.log(`\n${label}\n${JSON.stringify(value, null, 2)}`);
 
 const { ir } = await loadSchema(schemaFile);
-const { rules } = await loadPerms(permsFile);
+const { rules } = await loadPerms(permsFile, ruleValidationIssues);
 const server = await startServer({ schema: ir, rules, memory: true });
 console.log(`local Instant server for ${path.relative(process.cwd(), schemaFile)} at ${server.url} (app ${server.appId})`);
 console.log(`rules: ${path.relative(process.cwd(), permsFile)} (admin requests bypass them)`);

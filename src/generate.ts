@@ -3,6 +3,7 @@ import { settingsOf, type Options } from './config/options.js';
 import { TOOL_VERSION, toolFingerprint } from './util/version.js';
 import { createManifest, MANIFEST_FILE, upToDateManifest } from './write/manifest.js';
 import type { WriteResult } from './write/writeOutput.js';
+import type { SchemaError } from './ir/SchemaError.js';
 
 export interface GenerateOptions extends Options {
   schemaFile: string;
@@ -23,6 +24,8 @@ export interface GenerateResult extends Partial<WriteResult> {
   /** With `check`: whether the output differs, and how. */
   stale?: boolean;
   diff?: string;
+  /** Accepted but worth saying (see LoadedSchema.warnings); none on a no-op run. */
+  warnings: SchemaError[];
   ms: number;
 }
 
@@ -40,7 +43,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (fresh && fresh.inputs.includes(path.relative(outDir, schemaFile).split(path.sep).join('/'))) {
     const inputs = fresh.inputs.map((f) => path.resolve(outDir, f));
     const files = [...Object.keys(fresh.outputs), MANIFEST_FILE];
-    return { outDir, entities: fresh.entities, links: fresh.links, noop: true, inputs, stale: false, written: [], unchanged: files, removed: [], ms: elapsed() };
+    return { outDir, entities: fresh.entities, links: fresh.links, noop: true, inputs, stale: false, written: [], unchanged: files, removed: [], warnings: [], ms: elapsed() };
   }
 
   // Loaded only past the no-op check: the compiler (ts-morph) and prettier are the slow part of start-up.
@@ -50,10 +53,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     import('./write/format.js'),
     import('./write/writeOutput.js'),
   ]);
-  const { ir, files: inputs } = await loadSchema(schemaFile);
+  const { ir, files: inputs, warnings } = await loadSchema(schemaFile);
   const files = await formatFiles(emitClient(await normalizeTypeTexts(ir), { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
-  const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs };
-  files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, ...summary }));
+  const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs, warnings };
+  files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, entities: summary.entities, links: summary.links }));
   if (options.check) return { ...summary, ...(await writer.outputDiff(outDir, files)), ms: elapsed() };
   return { ...summary, ...writer.writeOutput(outDir, files), ms: elapsed() };
 }

@@ -50,7 +50,6 @@ const CASES: BadInput[] = [
   { name: 'required custom attribute on $users', schema: GOOD.replace('todos: i.entity', '$users: i.entity({ nickname: i.string() }),\n    todos: i.entity'), at: [5, 34], message: /`\$users\.nickname`: custom attributes on \$users must be optional/ },
   { name: 'throws while evaluating', schema: GOOD.replace('const _schema', 'const boom = (() => { throw new Error("kaboom"); })();\nconst _schema'), at: [2, 29], message: /evaluating the schema failed: kaboom/ },
   { name: 'imports a missing module', schema: `// helpers\nimport { helper } from './missing-helper';\nhelper();\n${GOOD}`, at: [2, 1], message: /evaluating the schema failed: Cannot find module '\.\/missing-helper'/, fix: /fix the path, or create the module/ },
-  { name: 'declares id', schema: GOOD.replace('title: i.string()', 'id: i.string(), title: i.string()'), at: [4, 27], message: /`goals\.id` is implicit/ },
   // Exports that are not a schema
   { name: 'empty file', schema: '', at: [1, 1], message: /no default export of an `i\.schema/ },
   { name: 'default export of a function', schema: GOOD.replace('export default _schema;', 'export default function schema() {\n  return _schema;\n}'), at: [1, 1], message: /no default export of an `i\.schema\(\.\.\.\)` value \(it is a function\)/, fix: /not a function that makes it/ },
@@ -107,7 +106,7 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
   });
 
   it('has at least 40 cases in all (schema cases here, and the cases below)', () => {
-    expect(CASES.length + 17).toBeGreaterThanOrEqual(40);
+    expect(CASES.length + 20).toBeGreaterThanOrEqual(40);
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
   });
 
@@ -133,6 +132,41 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
       }
     });
   }
+
+  it('reports every problem of a schema in one run, in source order (not alphabetical), then the fixes', () => {
+    const text = GOOD.replace('todos: i.entity', '$users: i.entity({ nickname: i.string() }),\n    todos: i.entity')
+      .replace('goals: i.entity', '$zz: i.entity({}),\n    goals: i.entity')
+      .replace("has: 'many'", "has: 'lots'")
+      .replace("links: {", "links: {\n    aFirstByName: { forward: { on: 'nope', has: 'one', label: 'x' }, reverse: { on: 'goals', has: 'many', label: 'y' } },");
+    fs.writeFileSync(schema, text);
+    const { code, stderr } = runCli(['generate', '--schema', schema], { cwd: dir });
+    expect(code).toBe(1);
+    const errors = stderr.split('\n').filter((l) => / error: /.test(l));
+    expect(errors).toEqual([
+      expect.stringMatching(/^instant\.schema\.ts:4:10: error: `\$zz`: the \$ prefix is reserved/),
+      expect.stringMatching(/^instant\.schema\.ts:6:34: error: `\$users\.nickname`: custom attributes on \$users must be optional/),
+      expect.stringMatching(/^instant\.schema\.ts:10:19: error: `links\.aFirstByName\.forward\.on` refers to `nope`/),
+      expect.stringMatching(/^instant\.schema\.ts:11:17: error: `links\.goalsTodos\.forward\.has` is "lots"/),
+    ]);
+    expect(stderr.split('\n').filter((l) => l.startsWith('  fix: '))).toHaveLength(4);
+    expect(snapshotDir(path.join(dir, 'instant.gen'))).toEqual(previous);
+  });
+
+  it('an `id` declared on entities is accepted, ignored, and warned about once', () => {
+    const text = GOOD.replace('title: i.string()', 'id: i.string(), title: i.string()').replace('text: i.string()', 'id: i.string().unique(), text: i.string()');
+    const d = scratchDir('declared-id');
+    fs.writeFileSync(path.join(d, 'instant.schema.ts'), text);
+    const { code, stderr } = runCli(['generate', '--schema', 'instant.schema.ts'], { cwd: d });
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('instant.schema.ts:4:27: warning: `goals.id`, `todos.id` are ignored: every entity has an implicit string `id`\n  fix: Remove the declaration; Instant ignores it too.\n');
+    // The same client as without the declarations.
+    fs.writeFileSync(path.join(d, 'instant.schema.ts'), GOOD);
+    const generated = snapshotDir(path.join(d, 'instant.gen'));
+    expect(runCli(['generate', '--schema', 'instant.schema.ts'], { cwd: d }).code).toBe(0);
+    const withoutIds = snapshotDir(path.join(d, 'instant.gen'));
+    const body = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([f]) => !f.endsWith('.json')).map(([f, t]) => [f, t.replace(/schema sha256 \w+/g, '')]));
+    expect(body(generated)).toEqual(body(withoutIds));
+  });
 
   it('an output path that is a file', () => {
     fs.writeFileSync(schema, GOOD);
@@ -234,10 +268,10 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
     const text = `import { i } from '@instantdb/admin';\n${data}const _schema = i.schema({\n  entities: {\n${entities.join('\n')}\n  },\n  links: {\n${links.join('\n')}\n  },\n});\nexport default _schema;\n`;
     expect(text.length).toBeGreaterThan(5_000_000);
     fs.writeFileSync(bigSchema, text);
-    const started = performance.now();
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'instant-codegen.js'), 'generate', '--schema', bigSchema], { encoding: 'utf8', timeout: 110_000 });
-    const ms = performance.now() - started;
-    expect(result.error, 'did not finish within the bound').toBeUndefined();
+    // The bound only tells "finishes" from "hangs or blows up": ~20 s on a fully loaded two-core machine.
+    const BOUND_MS = 300_000;
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'instant-codegen.js'), 'generate', '--schema', bigSchema], { encoding: 'utf8', timeout: BOUND_MS });
+    expect(result.error, `did not finish within ${BOUND_MS} ms`).toBeUndefined();
     if (result.status === 0) {
       expect(result.stdout).toMatch(/150 entities, 149 links/);
       const modules = new Set(fs.readdirSync(path.join(big, 'instant.gen', 'entities')).map((f) => f.replace(/\.(d\.ts|js|ts)$/, '')));
@@ -246,8 +280,7 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/error: .*\n {2}fix: /);
     }
-    expect(ms).toBeLessThan(110_000);
-  }, 120_000);
+  }, 330_000);
 
   it('invalid config files: a clear message at the place, exit 1', () => {
     const cases: [string, string, RegExp][] = [
@@ -295,6 +328,25 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
       expect(stderr).toMatch(/Run `instant-codegen --help` for usage\./);
     }
     expect(snapshotDir(path.join(dir, 'instant.gen'))).toEqual(before);
+  });
+
+  it('serve: bad flag values are usage errors that name the flag and the fix (exit 2, no stack trace)', () => {
+    fs.writeFileSync(schema, GOOD);
+    const cases: [string[], RegExp][] = [
+      [['--port', 'abc'], /^instant-codegen: --port "abc" is not a port number\. Pass an integer from 1 to 65535/],
+      [['--port', '99999'], /^instant-codegen: --port "99999" is not a port number/],
+      [['--port', '80.5'], /^instant-codegen: --port "80\.5" is not a port number/],
+      [['--app-id', 'xyz'], /^instant-codegen: --app-id "xyz" is not a UUID\. Pass one like --app-id [0-9a-f-]{36}/],
+      [['--admin-token', 'secret'], /^instant-codegen: --admin-token "secret" is not a UUID\. .*or leave it out to have one generated/],
+      [['--port'], /Not enough arguments following: port/],
+    ];
+    for (const [flags, message] of cases) {
+      const { code, stderr } = runCli(['serve', '--memory', ...flags], { cwd: dir });
+      expect(code, flags.join(' ')).toBe(2);
+      expect(stderr, flags.join(' ')).toMatch(message);
+      expect(stderr).toMatch(/Run `instant-codegen --help` for usage\./);
+      expect(stderr, 'no stack trace').not.toMatch(/^\s+at /m);
+    }
   });
 
   it('works without any Instant package installed beside the schema', () => {

@@ -36,7 +36,7 @@ const EXPECTED: Record<string, string[]> = {
 
 describe('editor completions inside generated-client calls', () => {
   for (const output of ['ts', 'dts'] as const) {
-    it(`list the schema's names at every position (--output ${output})`, { timeout: 120_000 }, async () => {
+    it(`list the schema's names at every position (--output ${output})`, async () => {
       const dir = scratchDir(`completions-${output}`);
       await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'gen'), output });
       const file = path.join(dir, 'usage.ts');

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { fixtureSchema, scratchDir } from './support/paths.js';
 import { snapshotDir } from './support/snapshotDir.js';
+import { generate } from '../src/generate.js';
+import { ENTITY_TYPE_SUFFIXES } from '../src/emit/context.js';
 
 /** A private copy of a fixture, so tests can edit the schema. */
 function copyFixture(name: string): string {
@@ -106,5 +108,34 @@ describe('generate', () => {
     expect(stdout).toContain(path.join('src', 'db', 'instant.gen'));
     const viaEnv = runCli(['generate', '--check'], { cwd: project, env: { INSTANT_SCHEMA_FILE_PATH: 'src/db/instant.schema.ts' } });
     expect(viaEnv.code).toBe(0);
+  });
+});
+
+describe('type names', () => {
+  const schemaWith = (typeName: string) => `import { i } from '@instantdb/admin';
+export interface ${typeName} { size: number }
+const _schema = i.schema({ entities: { party: i.entity({ info: i.json<${typeName}>() }), guests: i.entity({ name: i.string() }) } });
+export default _schema;
+`;
+  const typesOf = (outDir: string, entity: string) =>
+    [...fs.readFileSync(path.join(outDir, 'entities', `${entity}.d.ts`), 'utf8').matchAll(/^(?:export )?(?:type|interface) (\w+)/gm)].map((m) => m[1]);
+
+  it("a user type named like an entity's prefix (`Party` beside `party`) renames nothing; one named like a generated type does", async () => {
+    const dir = scratchDir('type-names');
+    fs.writeFileSync(path.join(dir, 'instant.schema.ts'), schemaWith('Party'));
+    await generate({ schemaFile: path.join(dir, 'instant.schema.ts'), outDir: path.join(dir, 'a') });
+    expect(typesOf(path.join(dir, 'a'), 'party')).toContain('PartyEntity');
+    expect(fs.readFileSync(path.join(dir, 'a', 'entities', 'party.d.ts'), 'utf8')).not.toContain('Party_2');
+    fs.writeFileSync(path.join(dir, 'instant.schema.ts'), schemaWith('PartyRow'));
+    await generate({ schemaFile: path.join(dir, 'instant.schema.ts'), outDir: path.join(dir, 'b') });
+    expect(typesOf(path.join(dir, 'b'), 'party')).toContain('Party_2Entity');
+  });
+
+  it('ENTITY_TYPE_SUFFIXES names every type an entity module declares', async () => {
+    const dir = scratchDir('type-family');
+    await generate({ schemaFile: fixtureSchema('type-only'), outDir: dir });
+    await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'todo') });
+    const suffixes = new Set([...typesOf(dir, 'posts').map((t) => t.replace(/^Posts/, '')), ...typesOf(path.join(dir, 'todo'), 'goals').map((t) => t.replace(/^Goals/, ''))]);
+    expect([...suffixes].filter((s) => !ENTITY_TYPE_SUFFIXES.includes(s))).toEqual([]);
   });
 });

@@ -46,6 +46,55 @@ describe('schema loading', () => {
     expect(ir.types.declarations.join('\n')).toContain("export const PRIORITIES = ['low', 'medium', 'high'] as const;");
   });
 
+  it('reads type arguments, asType and clientRequired where they are written, in any local module', async () => {
+    const { ir, warnings } = await loadSchema(fixtureSchema('multi-module'));
+    const attr = (entity: string, name: string) => ir.entities.find((e) => e.name === entity)!.attrs.find((a) => a.name === name)!;
+    const typed = (entity: string, name: string) => attr(entity, name).tsType;
+    // spread from an object of entities in schema/notifications.ts
+    expect(typed('notifications', 'payload')).toBe('NotificationPayload');
+    expect(typed('notifications', 'attempts')).toBe('DeliveryAttempt[]');
+    expect(typed('notifications', 'meta')).toBe('{ source: string; retries: number }');
+    expect(typed('notifications', 'severity')).toBe('Severity');
+    expect(typed('notifications', 'digest')).toBe('Record<Channel, number>');
+    expect(attr('notifications', 'title')).toMatchObject({ clientRequired: true, required: false });
+    expect(attr('notifications', 'attempts').location?.file).toMatch(/schema\/notifications\.ts$/);
+    // a namespace import, a builder kept in a const (`status.indexed()`), and asType
+    expect(typed('invoices', 'total')).toBe('Money');
+    expect(typed('invoices', 'status')).toBe("'draft' | 'open' | 'paid'");
+    expect(ir.entities.find((e) => e.name === 'invoices')!.asType).toBe('{ number: `INV-${number}` }');
+    // through an index: `export { projects as projectEntity } from`, and `export * from` with a spread const
+    expect(typed('projects', 'settings')).toBe('ProjectSettings');
+    expect(attr('projects', 'owner').clientRequired).toBe(true);
+    expect(typed('tasks', 'state')).toBe('TaskState');
+    expect(typed('tags', 'label')).toBe('billing.TagLabel');
+    // the types they name: imports re-imported from the module that imports them, local declarations copied
+    const imports = Object.fromEntries(ir.types.imports.flatMap((i) => i.names.map((n) => [n.alias, i.resolvedFile?.split('/multi-module/')[1]])));
+    expect(imports).toEqual({
+      Channel: 'types/notifications.ts',
+      NotificationPayload: 'types/notifications.ts',
+      ProjectSettings: 'types/projects.ts',
+      TaskState: 'types/projects.ts',
+      billing: 'schema/billing.ts',
+    });
+    expect(ir.types.declarations.map((d) => /^export (?:type|interface) (\w+)/.exec(d)?.[1]).sort()).toEqual(['DeliveryAttempt', 'Money', 'Severity']);
+    // the declared `id` is dropped, with one warning
+    expect(ir.entities.find((e) => e.name === 'tags')!.attrs.map((a) => a.name)).toEqual(['label']);
+    expect(warnings.map((w) => w.message)).toEqual(['`tags.id` is ignored: every entity has an implicit string `id`']);
+  });
+
+  it("resolves tsconfig path aliases (from an extended config) to the files they name; packages stay packages", async () => {
+    const { ir } = await loadSchema(fixtureSchema('path-alias'));
+    const imports = ir.types.imports.map((i) => [i.names.map((n) => n.alias).join(), i.resolvedFile?.split('/path-alias/')[1] ?? i.specifier]);
+    expect(imports.sort()).toEqual([
+      ['Address', 'src/lib/types/address.ts'],
+      ['Preferences', 'src/lib/types/prefs.ts'],
+      ['Region', 'src/lib/types/region.d.ts'],
+      ['billing', 'src/lib/types/billing.ts'],
+    ]);
+    const { ir: typeOnly } = await loadSchema(fixtureSchema('type-only'));
+    expect(typeOnly.types.imports.find((i) => i.specifier === 'ai')?.resolvedFile).toBeUndefined();
+  });
+
   it('records where each entity, attribute and link is written', async () => {
     const { ir } = await loadSchema(fixtureSchema('todo'));
     const goals = ir.entities.find((e) => e.name === 'goals')!;

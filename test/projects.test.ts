@@ -7,6 +7,7 @@ import { generate } from '../src/generate.js';
 import { loadSchema } from '../src/schema/loadSchema.js';
 import { startServer } from '../src/server/index.js';
 import { ROOT, TSC, fixtureSchema, scratchDir } from './support/paths.js';
+import { GENEROUS_LIMITS } from './support/limits.js';
 
 // The generated client in the kinds of project users have, run against the local server.
 const PROGRAM = `
@@ -25,7 +26,7 @@ const execFileAsync = promisify(execFile);
 let server: Awaited<ReturnType<typeof startServer>>;
 let env: Record<string, string>;
 beforeAll(async () => {
-  server = await startServer({ schema: (await loadSchema(fixtureSchema('todo'))).ir, memory: true });
+  server = await startServer({ schema: (await loadSchema(fixtureSchema('todo'))).ir, memory: true, limits: GENEROUS_LIMITS });
   env = { ...(process.env as Record<string, string>), APP_ID: server.appId, ADMIN_TOKEN: server.adminToken, API_URI: server.url };
 });
 afterAll(() => server?.close());

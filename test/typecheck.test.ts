@@ -11,7 +11,7 @@ const AI_STUB = { paths: { ai: [path.join(FIXTURES, 'type-only', 'stubs', 'ai.d.
 describe('every fixture generates a client that type-checks under tsc --strict (typescript 5.9)', () => {
   for (const name of FIXTURE_NAMES) {
     for (const output of ['dts', 'ts'] as const) {
-      it(`${name} (--output ${output})`, { timeout: 240_000 }, async () => {
+      it(`${name} (--output ${output})`, async () => {
         const outDir = path.join(scratchDir(`typecheck-${name}`), 'instant.gen');
         await generate({ schemaFile: fixtureSchema(name), outDir, output });
         const { code, output: errors } = typecheck([path.join(outDir, output === 'ts' ? 'index.ts' : 'index.d.ts')], AI_STUB);
@@ -22,9 +22,45 @@ describe('every fixture generates a client that type-checks under tsc --strict (
   }
 });
 
+// What strict projects add to `strict`: the copied runtime and the generated files are compiled with the
+// user's settings (`--output ts`) or read as declarations (`--output dts`, checked here with skipLibCheck off).
+const STRICTEST = {
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noPropertyAccessFromIndexSignature: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  erasableSyntaxOnly: true,
+  noImplicitOverride: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  allowUnreachableCode: false,
+  allowUnusedLabels: false,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  skipLibCheck: false,
+};
+
+describe('under every strict flag a project may set', () => {
+  it('the runtime and the generated clients compile (--output ts and dts)', { timeout: 300_000 }, async () => {
+    const dir = scratchDir('strictest');
+    const entries: string[] = [];
+    for (const name of ['todo', 'type-only', 'multi-module', 'escaping', 'all-links']) {
+      for (const output of ['ts', 'dts'] as const) {
+        const outDir = path.join(dir, name, output);
+        await generate({ schemaFile: fixtureSchema(name), outDir, output });
+        entries.push(path.join(outDir, output === 'ts' ? 'index.ts' : 'index.d.ts'));
+      }
+    }
+    const { code, output: errors } = typecheck(entries, { ...AI_STUB, ...STRICTEST });
+    expect(errors).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
 describe('type-level contract (test/types/todo.types.ts)', () => {
   for (const output of ['ts', 'dts'] as const) {
-    it(`wrong names, values, operators and lookups fail to compile; result types are exact (--output ${output})`, { timeout: 120_000 }, async () => {
+    it(`wrong names, values, operators and lookups fail to compile; result types are exact (--output ${output})`, async () => {
       const dir = scratchDir(`types-${output}`);
       await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'generated/todo'), output });
       fs.copyFileSync(path.join(ROOT, 'test/types/todo.types.ts'), path.join(dir, 'todo.types.ts'));
@@ -37,7 +73,7 @@ describe('type-level contract (test/types/todo.types.ts)', () => {
 
 describe('--output dts: .js files with .d.ts types', () => {
   for (const name of ['escaping', 'type-only', 'all-links']) {
-    it(`${name} type-checks`, { timeout: 120_000 }, async () => {
+    it(`${name} type-checks`, async () => {
       const outDir = path.join(scratchDir(`dts-${name}`), 'instant.gen');
       await generate({ schemaFile: fixtureSchema(name), outDir, output: 'dts' });
       expect(fs.readdirSync(path.join(outDir, 'entities')).every((f) => f.endsWith('.js') || f.endsWith('.d.ts'))).toBe(true);
@@ -49,7 +85,7 @@ describe('--output dts: .js files with .d.ts types', () => {
 });
 
 describe("dates: 'date'", () => {
-  it('types date attributes of results as Date (writes still take numbers, strings and Dates)', { timeout: 120_000 }, async () => {
+  it('types date attributes of results as Date (writes still take numbers, strings and Dates)', async () => {
     const dir = scratchDir('dates');
     await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'gen'), dates: 'date' });
     const usage = path.join(dir, 'usage.ts');

@@ -162,7 +162,8 @@ describe('watch', () => {
     /** Resolves once `count` lines in all have matched `re`. */
     const seen = (re: RegExp, count = 1) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} x${count}; got:\n${lines.join('\n')}`)), 30_000);
+        // Only a guard against a watcher that never reacts: a loaded machine takes its time to regenerate.
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} x${count}; got:\n${lines.join('\n')}`)), 120_000);
         waiters.push({ re, count, resolve: () => (clearTimeout(timer), resolve()) });
         onData(Buffer.from(''));
       });

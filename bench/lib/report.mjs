@@ -113,13 +113,38 @@ function requestOverhead([r], targets) {
   return `### request-overhead (${r.queries} queries + ${r.transactions} transactions per client, sequential; client CPU per request)\n\n${table(rows)}`;
 }
 
-function server([head, ...cells]) {
-  const rows = [['workload', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'], ...cells.map((c) => [c.workload, c.concurrency, c.throughput, c.p50ms, c.p99ms, c.requests, c.errors])];
-  const m = head.rssMB;
-  return `### server (${head.entities} entities, fixtures/todo, loopback; ${head.seconds} s or ${head.maxRequests} requests per cell)\n\n${table(rows)}\n\nServer RSS: ${m.empty} MB empty, ${m.rest} MB at rest with the dataset, ${m.peakUnderLoad} MB peak under load, ${m.afterLoad} MB after load (GC).`;
+function server([head, ...datasets], targets) {
+  const first = datasets[0];
+  const last = datasets[datasets.length - 1];
+  const workloads = Object.keys(last.workloads);
+  const rows = [['workload', ...datasets.map((d) => `p50 ms @ ${d.entities.toLocaleString('en-US')}`), `p99 ms @ ${last.entities.toLocaleString('en-US')}`, '× HTTP floor', `growth ×${round(last.entities / first.entities, 0)} entities`]];
+  for (const w of workloads) {
+    rows.push([w, ...datasets.map((d) => d.workloads[w].p50ms), last.workloads[w].p99ms, x(last.workloads[w].p50ms, last.workloads.floor.p50ms), x(last.workloads[w].p50ms, first.workloads[w].p50ms)]);
+  }
+  const sizes = [['entities', 'load s', 'batch ms (first → last)', 'RSS at rest MB', 'unique lookups, 4 clients, req/s', 'raw SQLite seek ms']];
+  for (const d of datasets) sizes.push([d.entities.toLocaleString('en-US'), d.loadSeconds, `${d.batchMs?.first} → ${d.batchMs?.last}`, d.rssMB.rest, d.uniqueFourClients.throughput, d.rawLookupP50ms]);
+  const p = (w) => last.workloads[w].p50ms;
+  const floor = p('floor');
+  targets.push([`server @ ${last.entities}: unique lookup within 3× the HTTP floor, 1.5× its own latency @ ${first.entities}`, `${x(p('unique'), floor)} / ${x(p('unique'), first.workloads.unique.p50ms)}`, mark(p('unique') <= 3 * floor && p('unique') <= 1.5 * first.workloads.unique.p50ms)]);
+  targets.push([`server @ ${last.entities}: range + order + limit 10 within 5× the floor`, x(p('range+order+limit'), floor), mark(p('range+order+limit') <= 5 * floor)]);
+  targets.push([`server @ ${last.entities}: nested (5 goals + todos) within 10× the floor`, x(p('nested'), floor), mark(p('nested') <= 10 * floor)]);
+  targets.push([`server @ ${last.entities}: ≥ 2,000 simple queries/s from 4 clients`, last.uniqueFourClients.throughput, mark(last.uniqueFourClients.throughput >= 2000)]);
+  targets.push([`server @ ${last.entities}: RSS at rest under 300 MB`, `${last.rssMB.rest} MB`, mark(last.rssMB.rest < 300)]);
+  targets.push([`server: load ${last.entities} entities in under 60 s`, `${last.loadSeconds} s`, mark(last.loadSeconds < 60)]);
+  return `### server (fixtures/todo, loopback, one client per workload, ${head.requests} requests each)\n\n${table(rows)}\n\n${table(sizes)}`;
 }
 
-const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server };
+function live([r], targets) {
+  const rows = [
+    ['subscriptions', 'transactions (writers)', 'tx/s', 'commit → delivery p50 / p99 ms', 'send → delivery p50 / p99 ms', 'messages', 'final state'],
+    [r.subscriptions, `${r.transactions} (${r.writers})`, r.txPerSecond, `${r.commitToDeliveryMs.p50} / ${r.commitToDeliveryMs.p99}`, `${r.sendToDeliveryMs.p50} / ${r.sendToDeliveryMs.p99}`, r.messages, r.finalStateMismatches ? `${r.finalStateMismatches} WRONG` : 'all right'],
+  ];
+  targets.push([`live: ${r.subscriptions} subscriptions all end on the final state`, `${r.subscriptions - r.finalStateMismatches}/${r.subscriptions}`, mark(!r.finalStateMismatches)]);
+  const m = r.rssMB;
+  return `### live (distinct subscriptions on one app, one goal updated per transaction, fixtures/todo, loopback)\n\n${table(rows)}\n\nServer RSS: ${m.before} MB before, ${m.open} MB with the subscriptions open, ${m.after} MB after the run, ${m.closed} MB once they are closed (GC each time).`;
+}
+
+const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server, live };
 
 export function renderReport() {
   const run = readResults('run')?.[0];

@@ -6,10 +6,13 @@ import { ROOT } from './common.mjs';
 
 export async function startServerProcess(schemaFile) {
   if (!fs.existsSync(path.join(ROOT, 'dist/server/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const child = fork(path.join(ROOT, 'bench/lib/server-process.mjs'), [schemaFile], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { loadSchema } = await import(path.join(ROOT, 'dist/schema/loadSchema.js'));
+  const { ir } = await loadSchema(schemaFile);
+  const child = fork(path.join(ROOT, 'bench/lib/server-process.mjs'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
+    child.send({ type: 'start', schema: ir });
   });
   let seq = 0;
   const waiting = new Map();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { withLogOptions } from './generateCommand.js';
 

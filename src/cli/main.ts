@@ -3,8 +3,7 @@ import { generateCommand } from './generateCommand.js';
 import { initCommand } from './initCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { TOOL_VERSION } from '../util/version.js';
-
-class UsageError extends Error {}
+import { UsageError } from './usageError.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure or stale output, 2 usage error). */
 export async function main(argv: string[]): Promise<number> {

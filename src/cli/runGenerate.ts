@@ -3,7 +3,7 @@ import { loadConfig, mergeOptions } from '../config/loadConfig.js';
 import type { Options } from '../config/options.js';
 import { generate, type GenerateResult } from '../generate.js';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { createLogger, type LogLevel, type Logger } from './logger.js';
 import { watchAndGenerate } from './watch.js';
 
@@ -47,6 +47,7 @@ function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs
     return 1;
   }
   const r = result!;
+  for (const warning of r.warnings) log.warn(warning.format(cwd, 'warning'));
   const where = path.relative(cwd, r.outDir) || '.';
   const counts = `${r.entities} entities, ${r.links} links`;
   const ms = `${Math.round(r.ms)} ms`;

@@ -1,14 +1,16 @@
 import type { CommandModule } from 'yargs';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
+import { UsageError } from './usageError.js';
 
 interface ServeArgs {
   schema?: string;
   perms?: string;
-  port?: number;
+  port?: string;
   data?: string;
   memory?: boolean;
   'app-id'?: string;
   'admin-token'?: string;
+  'query-timeout-ms'?: number;
 }
 
 export function serveCommand(setExitCode: (code: number) => void): CommandModule<object, ServeArgs> {
@@ -18,20 +20,24 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
     builder: (y) =>
       y
         .option('schema', { type: 'string', describe: 'Schema file (default: found like `generate` finds it)' })
-        .option('perms', { type: 'string', describe: 'Permission rules (default: $INSTANT_PERMS_FILE_PATH, then instant.perms.ts beside the schema)' })
-        .option('port', { type: 'number', describe: 'Port on 127.0.0.1 (default: a free port)' })
+        .option('perms', { type: 'string', describe: "Permission rules (default: $INSTANT_PERMS_FILE_PATH, then instant.perms.ts where Instant's CLI looks: ./, src/, lib/, app/; else beside the schema)" })
+        .option('port', { type: 'string', requiresArg: true, describe: 'Port on 127.0.0.1 (default: a free port)' })
         .option('data', { type: 'string', describe: 'SQLite data file (default: .instant-codegen/local.db beside the schema)' })
         .option('memory', { type: 'boolean', describe: 'Keep data in memory only' })
-        .option('app-id', { type: 'string', describe: 'App id (default: generated once and kept with the data)' })
-        .option('admin-token', { type: 'string', describe: 'Admin token (default: generated once and kept with the data)' })
+        .option('app-id', { type: 'string', requiresArg: true, describe: 'App id (default: generated once and kept with the data)' })
+        .option('admin-token', { type: 'string', requiresArg: true, describe: 'Admin token (default: generated once and kept with the data)' })
+        .option('query-timeout-ms', { type: 'number', describe: 'Time a query may take before a 429 timeout (default: 5000)' })
         .conflicts('data', 'memory')
         .example('$0 serve', 'serve the schema found in this project, data kept under .instant-codegen/')
         .example('$0 serve --memory --port 8888', 'a throwaway server for tests'),
     handler: async (args) => {
+      const port = portOf(args.port);
+      for (const flag of ['app-id', 'admin-token'] as const) checkUuid(flag, args[flag]);
+      checkQueryTimeout(args['query-timeout-ms']);
       // Loaded lazily: `generate` should not pay for the server's database driver.
       const { runServe } = await import('../server/index.js');
       try {
-        await runServe({ schema: args.schema, perms: args.perms, port: args.port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'] });
+        await runServe({ schema: args.schema, perms: args.perms, port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'], queryTimeoutMs: args['query-timeout-ms'] });
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         console.error(error.format());
@@ -39,4 +45,30 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
       }
     },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `--port`: an integer from 0 (any free port) to 65535. */
+function portOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`--port ${JSON.stringify(value)} is not a port number. Pass an integer from 1 to 65535 (e.g. --port 8888), or 0 or nothing for a free port.`);
+  }
+  return port;
+}
+
+/** `--query-timeout-ms`: a positive whole number of milliseconds. */
+function checkQueryTimeout(value: number | undefined): void {
+  if (value === undefined || (Number.isSafeInteger(value) && value > 0)) return;
+  throw new UsageError(`--query-timeout-ms ${String(value)} is not a time limit. Pass a positive whole number of milliseconds (e.g. --query-timeout-ms 30000), or leave it out for 5000.`);
+}
+
+/** Instant's app ids and admin tokens are UUIDs; the server would refuse anything else on every request. */
+function checkUuid(flag: 'app-id' | 'admin-token', value: string | undefined): void {
+  if (value === undefined || UUID.test(value)) return;
+  throw new UsageError(
+    `--${flag} ${JSON.stringify(value)} is not a UUID. Pass one like --${flag} ${'3f2b8c1e-9a4d-4e7b-8c21-5d6f7a8b9c0d'} (e.g. from \`node -e "console.log(crypto.randomUUID())"\`), or leave it out to have one generated.`,
+  );
 }

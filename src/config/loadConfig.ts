@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { plainOptions, type Options } from './options.js';
 
 const CONFIG_FILES = ['instant-codegen.config.ts', 'instant-codegen.config.js', 'instant-codegen.config.mjs', 'instant-codegen.config.json'];

@@ -18,9 +18,18 @@ export interface EmitContext {
 /** Type names the index itself declares; entity prefixes must not produce them. */
 const INDEX_TYPES = ['Query', 'QueryRows', 'QueryChecks', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User'];
 
+/** The names each entity's prefix makes (`PartyEntity`, `PartyRow`, ...): a user type clashes only with these. */
+export const ENTITY_TYPE_SUFFIXES = [
+  'Api', 'AsTypeKeys', 'Attrs', 'Chain', 'Check', 'Checks', 'Create', 'CreateSchema', 'Def', 'Entity', 'Field', 'Filter', 'LinkRows',
+  'LinkRowsOf', 'Links', 'Lookup', 'NestedOptions', 'Options', 'Order', 'Query', 'Row', 'Subquery', 'Update', 'UpdateSchema', 'Where',
+];
+
 export function createEmitContext(ir: SchemaIR, userTypeNames: string[], settings: EmitSettings): EmitContext {
   const names = ir.entities.map((e) => e.name);
-  const typeNames = uniqueNames(names, pascalCase, [...INDEX_TYPES, ...userTypeNames]);
+  // A user type named like a prefix (`Party` beside an entity `party`) is no clash: no generated type is the bare prefix.
+  const userTypes = new Set(userTypeNames);
+  const clashesWithUserType = (prefix: string) => ENTITY_TYPE_SUFFIXES.some((suffix) => userTypes.has(prefix + suffix));
+  const typeNames = uniqueNames(names, pascalCase, INDEX_TYPES, clashesWithUserType);
   const fileNames = uniqueNames(names, fileStem, ['index', 'runtime', 'user-types', 'schema']);
   const byName = new Map(ir.entities.map((e) => [e.name, e]));
   return {

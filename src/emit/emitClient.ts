@@ -33,7 +33,7 @@ function setLaidOut(files: EmittedFiles, file: string, text: string, mayBeFinal:
 
 /** The IR as it is published in `schema.json`: no absolute paths, no source locations. */
 export function publicIR(ir: SchemaIR): object {
-  return JSON.parse(JSON.stringify({ entities: ir.entities, links: ir.links, rooms: ir.rooms }, (key, value) => (key === 'location' ? undefined : value)));
+  return JSON.parse(JSON.stringify({ entities: ir.entities, links: ir.links, rooms: ir.rooms }, (key, value) => (key === 'location' || key === 'asTypeInIntersection' ? undefined : value)));
 }
 
 /** Every output file (relative path → unformatted TypeScript/JSON), from the IR alone. */
@@ -47,8 +47,9 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   const files = new EmittedFiles();
   for (const entity of ir.entities) {
     // Most of the output: laid out here, unless multi-line user type text or a long name leaves prettier to decide.
-    // `.asType<T>()` too: it is wrapped in parentheses that prettier keeps or drops depending on T.
-    const userText = entity.asType !== undefined || entity.attrs.some((a) => a.tsType?.includes('\n'));
+    // `.asType<T>()` too, unless its forms are known: prettier keeps or drops its parentheses depending on T.
+    const asTypeUnsettled = entity.asType !== undefined && (entity.asTypeInIntersection === undefined || entity.asType.includes('\n'));
+    const userText = asTypeUnsettled || entity.attrs.some((a) => a.tsType?.includes('\n'));
     for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, top)) {
       setLaidOut(files, file, text, !userText);
     }

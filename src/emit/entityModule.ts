@@ -10,9 +10,10 @@ const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
 /** `entities/<entity>`: the explicit types, validators and API of one entity. */
 export function entityModule(ctx: EmitContext, entity: EntityIR): ModuleParts {
   const T = ctx.typeName(entity.name);
+  const types = [rowTypes(ctx, entity, T), writeTypes(ctx, entity, T), queryTypes(ctx, entity, T), apiTypes(entity, T)].join('\n');
   return {
-    typeImports: typeImports(ctx, entity),
-    types: [rowTypes(ctx, entity, T), writeTypes(ctx, entity, T), queryTypes(ctx, entity, T), apiTypes(entity, T)].join('\n'),
+    typeImports: typeImports(ctx, entity, types),
+    types,
     valueImports: [RUNTIME_IMPORT],
     values: runtimeDef(entity, T),
   };
@@ -20,22 +21,25 @@ export function entityModule(ctx: EmitContext, entity: EntityIR): ModuleParts {
 
 const doc = (text: string) => `/** ${docText(text)} */\n`;
 
-function typeImports(ctx: EmitContext, entity: EntityIR): string[] {
+/** The imports of the types of linked entities that `types` uses (an unused one fails `noUnusedLocals`). */
+function typeImports(ctx: EmitContext, entity: EntityIR, types: string): string[] {
   const lines = [RUNTIME_IMPORT];
   const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
   for (const target of targets) {
     const T = ctx.typeName(target);
-    const names = ['Filter', 'Lookup', 'Subquery', 'Check', 'Row'].map((s) => `${T}${s}`);
-    lines.push(importLine('import type', names, quote(`./${ctx.fileName(target)}.js`)));
+    const names = ['Filter', 'Lookup', 'Subquery', 'Check', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
+    if (names.length) lines.push(importLine('import type', names, quote(`./${ctx.fileName(target)}.js`)));
   }
   const used = usedUserTypes(ctx, entity);
   if (used.length) lines.push(importLine('import type', used, `'../user-types.js'`));
   return lines;
 }
 
+const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`, 'u').test(text);
+
 function usedUserTypes(ctx: EmitContext, entity: EntityIR): string[] {
   const text = [entity.asType ?? '', ...entity.attrs.map((a) => a.tsType ?? '')].join(' ');
-  return ctx.userTypeNames.filter((name) => new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`, 'u').test(text));
+  return ctx.userTypeNames.filter((name) => mentions(text, name));
 }
 
 function linkDoc(entity: EntityIR, link: LinkEndIR): string {
@@ -54,8 +58,9 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
   const base = `${doc(`A \`${entity.name}\` entity as queries return it.${declared}`)}`;
   const attrs = block([`${doc('The entity id (a UUID).')}id: string;`, ...fields]);
+  const joined = entity.asType === undefined ? undefined : (entity.asTypeInIntersection ?? `(${entity.asType})`);
   const entityType = entity.asType
-    ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & (${entity.asType}) & { id: string };\ntype ${T}AsTypeKeys = (${entity.asType}) extends infer A ? (A extends unknown ? keyof A : never) : never;`
+    ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & ${joined} & { id: string };\ntype ${T}AsTypeKeys = rt.KeysOfEach<${entity.asType}>;`
     : `${base}export interface ${T}Entity ${attrs}`;
   const linkRows = entity.links.map((l) => {
     const row = `${ctx.typeName(l.target)}Row<Q>`;
@@ -65,7 +70,8 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     entityType,
     `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = rt.Row<${T}Entity, Q, ${T}LinkRowsOf<Q>>;`,
     `type ${T}LinkRowsOf<Q> = { [K in keyof Q & keyof ${T}LinkRows<unknown>]: ${T}LinkRows<Q[K]>[K] };`,
-    `export interface ${T}LinkRows<Q> ${block(linkRows)}`,
+    // `_Q` without links: a type parameter nothing reads fails `noUnusedParameters` in projects that compile this file.
+    `export interface ${T}LinkRows<${linkRows.length ? 'Q' : '_Q'}> ${block(linkRows)}`,
   ].join('\n') + '\n';
 }
 

@@ -82,13 +82,18 @@ export function pascalCase(name: string): string {
  * Assigns each name a unique value of `derive(name)`: clashes (`foo-bar` vs `foo_bar`, or file names that
  * differ only by case) get `_2`, `_3`... in the order of `names`, which callers sort with the fixed collator.
  */
-export function uniqueNames(names: readonly string[], derive: (name: string) => string, taken: Iterable<string> = []): Map<string, string> {
+export function uniqueNames(
+  names: readonly string[],
+  derive: (name: string) => string,
+  taken: Iterable<string> = [],
+  clashes: (candidate: string) => boolean = () => false,
+): Map<string, string> {
   const used = new Set([...taken].map((n) => n.toLowerCase()));
   const result = new Map<string, string>();
   for (const name of names) {
     const base = derive(name);
     let candidate = base;
-    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = `${base}_${n}`;
+    for (let n = 2; used.has(candidate.toLowerCase()) || clashes(candidate); n++) candidate = `${base}_${n}`;
     used.add(candidate.toLowerCase());
     result.set(name, candidate);
   }

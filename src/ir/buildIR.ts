@@ -1,6 +1,6 @@
 import { sortBy } from '../util/collator.js';
 import type { AttrIR, EntityIR, LinkEndIR, LinkIR, LinkSideIR, RoomIR, SchemaIR, ValueType } from './types.js';
-import { isSystemNamespace } from '../schema/systemNamespaces.js';
+import { isSystemNamespace } from './systemNamespaces.js';
 
 /** The runtime shape of `i.schema(...)` (`InstantSchemaDef`), as produced by any Instant package or our DSL. */
 export interface RuntimeSchema {
@@ -34,12 +34,22 @@ export function buildIR(schema: RuntimeSchema, schemaFile: string): SchemaIR {
       name,
       system: isSystemNamespace(name),
       declared: declared.has(name),
-      attrs: attrsOf(schema.entities[name]?.attrs ?? {}),
+      attrs: attrsOf(withoutId(schema.entities[name]?.attrs ?? {})),
       links: ends.get(name) ?? [],
     })),
     (e) => e.name,
   );
   return { schemaFile, entities, links, rooms: roomsOf(schema.rooms ?? {}), types: { imports: [], declarations: [] } };
+}
+
+/**
+ * Every entity has its implicit string `id`; a declared one is accepted and ignored, as Instant does (its
+ * CLI pushes such schemas without an `id` attribute of their own). The loader warns about it.
+ */
+function withoutId(attrs: Record<string, RuntimeAttr>): Record<string, RuntimeAttr> {
+  if (!Object.hasOwn(attrs, 'id')) return attrs;
+  const { id: _, ...rest } = attrs;
+  return rest;
 }
 
 function side(s: LinkSideIR): LinkSideIR {

@@ -55,6 +55,11 @@ export interface EntityIR {
   links: LinkEndIR[];
   /** `.asType<T>()` type argument, verbatim. */
   asType?: string;
+  /**
+   * `asType` as prettier prints it inside the entity type's intersection (parentheses kept only where it needs
+   * them): set once per text before emitting, so that the entity module can skip prettier. Not published.
+   */
+  asTypeInIntersection?: string;
   location?: SourceLocation;
 }
 

@@ -6,7 +6,7 @@ import type { ts as TS } from 'ts-morph';
 import { ts } from '../util/tsMorph.js';
 import type { RuntimeSchema } from '../ir/buildIR.js';
 import { describeValue } from './checkShape.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { toCommonJs } from './stripTypes.js';
 
 /** Maps a 1-based position in the code that ran back to the user's source. */

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compareNames } from '../util/collator.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 
 const EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
-const CANDIDATE_NAMES = EXTENSIONS.map((ext) => `instant.schema.${ext}`);
 
 /**
  * Finds the schema the way Instant's CLI does (shared/docs/schema-format.md §2):
@@ -19,8 +18,7 @@ export function findSchemaFile(cwd: string, env: NodeJS.ProcessEnv = process.env
     }
     return file;
   }
-  const found =
-    findIn(cwd, 0) ?? findIn(path.join(cwd, 'src'), 3) ?? findIn(path.join(cwd, 'lib'), 2) ?? findIn(path.join(cwd, 'app'), 0);
+  const found = findInProject(cwd, 'instant.schema');
   if (!found) {
     throw new SchemaError(
       `no instant.schema.ts found in ${cwd} (searched ./, src/, lib/ and app/ like Instant's CLI)`,
@@ -31,17 +29,24 @@ export function findSchemaFile(cwd: string, env: NodeJS.ProcessEnv = process.env
   return found;
 }
 
-/** Breadth-first: a shallower match wins, and names are visited in a fixed order. */
-function findIn(dir: string, depth: number): string | undefined {
-  let level = [dir];
-  for (let d = 0; d <= depth && level.length > 0; d++) {
-    for (const current of level) {
-      const hit = CANDIDATE_NAMES.map((name) => path.join(current, name)).find((file) => isFile(file));
-      if (hit) return hit;
-    }
-    level = level.flatMap(subdirectories);
+/**
+ * `<stem>.<ext>` where Instant's CLI looks for its config files, independently of each other
+ * (client/packages/cli/src/util/findConfigCandidates.ts): the project root, then src/ (3 levels deep),
+ * lib/ (2 levels), app/; folders depth first, the first candidate that exists wins.
+ */
+export function findInProject(cwd: string, stem: string): string | undefined {
+  const dirs = [cwd, ...preOrder(path.join(cwd, 'src'), 3), ...preOrder(path.join(cwd, 'lib'), 2), path.join(cwd, 'app')];
+  for (const dir of dirs) {
+    const hit = EXTENSIONS.map((ext) => path.join(dir, `${stem}.${ext}`)).find(isFile);
+    if (hit) return hit;
   }
   return undefined;
+}
+
+/** `dir` and its folders down to `depth` levels, each folder before its subfolders, names in a fixed order. */
+function preOrder(dir: string, depth: number): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return [dir, ...(depth > 0 ? subdirectories(dir).flatMap((sub) => preOrder(sub, depth - 1)) : [])];
 }
 
 function subdirectories(dir: string): string[] {

@@ -7,25 +7,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SourceFile } from 'ts-morph';
 import { Node, SyntaxKind } from '../util/tsMorph.js';
-import { ruleValidationIssues, type RuleIssue, type RulesDocument } from '../server/permissions/rules.js';
+import type { RuleIssue, ValidateRules } from '../util/ruleIssue.js';
 import { importWithInstantDsl } from './evaluateSchema.js';
+import { findInProject } from './findSchemaFile.js';
 import { parseModules } from './parseModules.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import type { SourceLocation } from '../ir/types.js';
 
 const EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
 
-export interface LoadedPerms {
+export interface LoadedPerms<D> {
   /** The rules document (JSON), ready for `startServer({ rules })`. */
-  rules: RulesDocument;
+  rules: D;
   file: string;
   /** The rules file and every local module it imports. */
   files: string[];
 }
 
 /**
- * The rules file: `given` (relative to cwd), else `$INSTANT_PERMS_FILE_PATH`, else `instant.perms.<ext>`
- * beside the schema. Undefined when there is none (then everything is allowed, as on Instant).
+ * The rules file: `given` (relative to cwd), else `$INSTANT_PERMS_FILE_PATH`, else where Instant's CLI looks
+ * (the project root, src/, lib/, app/: see findInProject), else `instant.perms.<ext>` beside the schema (a
+ * schema passed from outside the project). Undefined when there is none (then everything is allowed, as on Instant).
  */
 export function findPermsFile(schemaFile: string, given?: string, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string | undefined {
   const explicit = given ?? env.INSTANT_PERMS_FILE_PATH;
@@ -37,11 +39,14 @@ export function findPermsFile(schemaFile: string, given?: string, cwd = process.
     }
     return file;
   }
+  const inProject = findInProject(cwd, 'instant.perms');
+  if (inProject) return inProject;
   const dir = path.dirname(schemaFile);
   return EXTENSIONS.map((ext) => path.join(dir, `instant.perms.${ext}`)).find((file) => fs.existsSync(file));
 }
 
-export async function loadPerms(permsFile: string): Promise<LoadedPerms> {
+/** Evaluates the rules file; `validate` is the server's rule validation (passed in: this layer is below the server). */
+export async function loadPerms<D extends object>(permsFile: string, validate: ValidateRules<D>): Promise<LoadedPerms<D>> {
   const file = path.resolve(permsFile);
   const modules = parseModules(file);
   const exported = await importWithInstantDsl(file, modules.instantSpecifiers, modules.files, 'the rules', (f) => modules.sourceFileOf(f)?.compilerNode);
@@ -53,8 +58,8 @@ export async function loadPerms(permsFile: string): Promise<LoadedPerms> {
     );
   }
   // Rules travel as JSON (Instant stores them in a jsonb column): functions and undefined disappear.
-  const rules = JSON.parse(JSON.stringify(exported)) as RulesDocument;
-  const issues = ruleValidationIssues(rules);
+  const rules = JSON.parse(JSON.stringify(exported)) as D;
+  const issues = validate(rules);
   if (issues.length) throw rulesError(issues, modules.schema);
   return { rules, file, files: modules.files };
 }
@@ -80,13 +85,14 @@ function hasDefaultExport(source: SourceFile): boolean {
 
 function rulesError(issues: RuleIssue[], source: SourceFile): SchemaError {
   const file = source.getFilePath();
-  const located = issues.map((issue) => ({ issue, at: locate(source, issue.in) ?? { file, line: 1, column: 1 } }));
+  const located = issues.map((issue) => ({ issue, at: locate(source, issue.at ?? issue.in) ?? { file, line: 1, column: 1 } }));
   const [first, ...rest] = located;
   const more = rest.map(({ issue, at }) => `\n  also: ${path.relative(process.cwd(), at.file) || at.file}:${at.line}:${at.column}: ${describe(issue)}`);
   return new SchemaError(`${describe(first.issue)}${more.join('')}`, first.at, fixFor(first.issue));
 }
 
-const describe = (issue: RuleIssue) => `\`${issue.in.join('.')}\`: ${issue.message}`;
+const describe = (issue: RuleIssue) =>
+  issue.at ? `\`${issue.at.join('.')}\` (used by \`${issue.in.join('.')}\`): ${issue.message}` : `\`${issue.in.join('.')}\`: ${issue.message}`;
 
 function fixFor(issue: RuleIssue): string {
   const m = issue.message;

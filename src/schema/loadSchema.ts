@@ -1,20 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ts as TS } from 'ts-morph';
-import { buildIR } from '../ir/buildIR.js';
+import { buildIR, type RuntimeSchema } from '../ir/buildIR.js';
 import type { SchemaIR } from '../ir/types.js';
 import { validateIR } from '../ir/validateIR.js';
 import { checkShape } from './checkShape.js';
 import { evaluateSchema } from './evaluateSchema.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { parseModules, resolveLocal, type ParsedModules } from './parseModules.js';
-import { checkDslCalls, locationOf, readSchemaSource, type SchemaSource } from './readDslSource.js';
+import { dslCallProblems, locationOf, readSchemaSource, valueKey, type SchemaSource } from './readDslSource.js';
 import { readTypeSources } from './readTypeSources.js';
+import type { ModuleLookup } from './followValues.js';
 
 export interface LoadedSchema {
   ir: SchemaIR;
   /** The schema file and every local module it imports. */
   files: string[];
+  /** What is accepted but worth saying (a declared `id`), at most one of each kind. */
+  warnings: SchemaError[];
 }
 
 /** Reads `instant.schema.ts`: evaluates it for structure, reads its AST for type-only facts, validates. */
@@ -24,16 +27,31 @@ export async function loadSchema(schemaFile: string): Promise<LoadedSchema> {
   if (!stat) throw new SchemaError(`the schema file ${file} does not exist`, undefined, 'Pass --schema with the path of your instant.schema.ts.');
   if (!stat.isFile()) throw new SchemaError(`the schema path ${file} is not a file`, undefined, 'Pass --schema with the path of your instant.schema.ts file.');
   const modules = parseModules(file);
-  for (const f of modules.files) checkDslCalls(modules.sourceFileOf(f)!);
+  const dslProblems = SchemaError.all(modules.files.flatMap((f) => dslCallProblems(modules.sourceFileOf(f)!)), modules.files);
+  if (dslProblems) throw dslProblems;
   const runtime = await evaluateSchema(file, modules.instantSpecifiers, modules.files, (f) => modules.sourceFileOf(f)?.compilerNode).catch((error: unknown) => {
     throw explainEvaluationError(error, modules, file);
   });
-  const source = readSchemaSource(modules.schema);
-  checkShape(runtime, source, file);
+  const source = readSchemaSource(modules.schema, modules.sourceFileOf);
+  checkShape(runtime, source, file, modules.files);
+  const warnings = [declaredIds(runtime, source, file)].filter((w) => w !== undefined);
   const ir = buildIR(runtime, file);
-  mergeSource(ir, source);
-  validateIR(ir);
-  return { ir, files: modules.files };
+  mergeSource(ir, source, modules.sourceFileOf);
+  validateIR(ir, modules.files);
+  return { ir, files: modules.files, warnings };
+}
+
+/** One warning for every `id: i.string()` declared on an entity (ignored: see buildIR). */
+function declaredIds(runtime: RuntimeSchema, source: SchemaSource, file: string): SchemaError | undefined {
+  const names = Object.keys(runtime.entities).filter((name) => Object.hasOwn(runtime.entities[name].attrs, 'id'));
+  if (names.length === 0) return undefined;
+  const where = source.values.get(valueKey(names[0], 'id')) ?? source.entities.get(names[0])?.location ?? { file, line: 1, column: 1 };
+  const list = names.map((n) => `\`${n}.id\``).join(', ');
+  return new SchemaError(
+    `${list} ${names.length > 1 ? 'are' : 'is'} ignored: every entity has an implicit string \`id\``,
+    where,
+    'Remove the declaration; Instant ignores it too.',
+  );
 }
 
 /**
@@ -64,15 +82,14 @@ function explainEvaluationError(error: unknown, modules: ParsedModules, schemaFi
 }
 
 /** Adds type arguments, `i.any` vs `i.json`, `.clientRequired()` and locations to the evaluated IR. */
-function mergeSource(ir: SchemaIR, source: SchemaSource): void {
+function mergeSource(ir: SchemaIR, source: SchemaSource, modules: ModuleLookup): void {
   const typeNodes: TS.Node[] = [];
-  const sf = source.sourceFile.compilerNode;
   for (const entity of ir.entities) {
     const entitySource = source.entities.get(entity.name);
     if (!entitySource) continue;
     entity.location = entitySource.location;
     if (entitySource.asType) {
-      entity.asType = entitySource.asType.getText(sf);
+      entity.asType = entitySource.asType.getText();
       typeNodes.push(entitySource.asType);
     }
     for (const attr of entity.attrs) {
@@ -82,11 +99,11 @@ function mergeSource(ir: SchemaIR, source: SchemaSource): void {
       attr.dsl = attrSource.dsl as typeof attr.dsl;
       attr.clientRequired = attrSource.clientRequired;
       if (attrSource.tsType) {
-        attr.tsType = attrSource.tsType.getText(sf);
+        attr.tsType = attrSource.tsType.getText();
         typeNodes.push(attrSource.tsType);
       }
     }
   }
   for (const link of ir.links) link.location = source.links.get(link.name);
-  ir.types = readTypeSources(source.sourceFile, typeNodes);
+  ir.types = readTypeSources(typeNodes, modules);
 }

@@ -1,12 +1,15 @@
-import type { SourceFile, ts as TS } from 'ts-morph';
-import { Node, SyntaxKind, ts } from '../util/tsMorph.js';
+import type { Node, SourceFile, ts as TS } from 'ts-morph';
+import { ts } from '../util/tsMorph.js';
+import { followObject, followValue, literalProperties, type ModuleLookup } from './followValues.js';
 import type { SourceLocation } from '../ir/types.js';
-import { SchemaError } from './SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
+
+// Read on the compiler's own nodes: wrapping them in ts-morph's classes cost more than parsing on large schemas.
 
 /** What only the source text knows about an attribute (shared/docs/schema-format.md §1). */
 export interface AttrSource {
   dsl: string;
-  /** The type argument (`i.json<T>()`), a node of the compiler's tree of `SchemaSource.sourceFile`. */
+  /** The type argument (`i.json<T>()`), a compiler node of whichever local module writes it. */
   tsType?: TS.TypeNode;
   clientRequired: boolean;
   location: SourceLocation;
@@ -19,7 +22,6 @@ export interface EntitySource {
 }
 
 export interface SchemaSource {
-  sourceFile: SourceFile;
   entities: Map<string, EntitySource>;
   links: Map<string, SourceLocation>;
   /** Where each literal value in `entities` and in each `i.entity({...})` is, whatever it is (for shape errors). */
@@ -34,22 +36,19 @@ const ATTR_MODIFIERS = new Set(['optional', 'unique', 'indexed', 'clientRequired
 const DSL_MEMBERS = new Set(['schema', 'graph', 'entity', ...VALUE_BUILDERS]);
 
 export function locationOf(node: Node): SourceLocation {
-  return compilerLocation(node.getSourceFile(), node.compilerNode);
+  return compilerLocation(node.compilerNode);
 }
 
-function compilerLocation(sourceFile: SourceFile, node: TS.Node): SourceLocation {
+function compilerLocation(node: TS.Node, sf: TS.SourceFile = node.getSourceFile()): SourceLocation {
   // The compiler's line map (a binary search): ts-morph's getLineAndColumnAtPos scans the text up to the
   // position, which made reading a schema quadratic in its size (minutes for a 5 MB schema).
-  const { line, character } = sourceFile.compilerNode.getLineAndCharacterOfPosition(node.getStart(sourceFile.compilerNode));
-  return { file: sourceFile.getFilePath(), line: line + 1, column: character + 1 };
+  const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  return { file: sf.fileName, line: line + 1, column: character + 1 };
 }
 
-/**
- * The compiler's nodes of one kind, in document order. Walking ts-morph's wrappers instead wraps every
- * node it passes, which cost more than parsing on large schemas; callers wrap only what they keep.
- */
-function* compilerNodesOfKind<T extends TS.Node>(sourceFile: SourceFile, test: (node: TS.Node) => node is T): Generator<T> {
-  const stack: TS.Node[] = [sourceFile.compilerNode];
+/** The compiler's nodes of one kind, in document order (callers wrap nothing, see the note at the top). */
+function* compilerNodesOfKind<T extends TS.Node>(sf: TS.SourceFile, test: (node: TS.Node) => node is T): Generator<T> {
+  const stack: TS.Node[] = [sf];
   while (stack.length) {
     const node = stack.pop()!;
     if (test(node)) yield node;
@@ -59,206 +58,155 @@ function* compilerNodesOfKind<T extends TS.Node>(sourceFile: SourceFile, test: (
   }
 }
 
+type DslRoots = { names: Set<string>; namespaces: Set<string> };
+
 /** Local names under which a module binds Instant's `i` (`import { i as s } from '@instantdb/react'`, or `ns.i`). */
-export function dslRoots(sourceFile: SourceFile): { names: Set<string>; namespaces: Set<string> } {
+export function dslRoots(sf: TS.SourceFile): DslRoots {
   const names = new Set<string>();
   const namespaces = new Set<string>();
-  for (const decl of sourceFile.getImportDeclarations()) {
-    const fromInstant = decl.getModuleSpecifierValue().startsWith('@instantdb/');
-    for (const named of decl.getNamedImports()) {
-      if (fromInstant && named.getName() === 'i') names.add(named.getAliasNode()?.getText() ?? 'i');
+  for (const statement of sf.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (!statement.moduleSpecifier.text.startsWith('@instantdb/')) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) namespaces.add(bindings.name.text);
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const named of bindings.elements) if ((named.propertyName ?? named.name).text === 'i') names.add(named.name.text);
     }
-    const ns = decl.getNamespaceImport();
-    if (fromInstant && ns) namespaces.add(ns.getText());
   }
   return { names, namespaces };
 }
 
 /** Is `expr` a reference to `i` (by alias or through a namespace import)? */
-function isDslRoot(expr: Node | TS.Node, roots: ReturnType<typeof dslRoots>): boolean {
-  const node = expr instanceof Node ? expr.compilerNode : expr;
-  if (ts.isIdentifier(node)) return roots.names.has(node.getText());
-  if (ts.isPropertyAccessExpression(node)) {
-    return node.name.text === 'i' && ts.isIdentifier(node.expression) && roots.namespaces.has(node.expression.getText());
+function isDslRoot(expr: TS.Node, roots: DslRoots): boolean {
+  if (ts.isIdentifier(expr)) return roots.names.has(expr.text);
+  if (ts.isPropertyAccessExpression(expr)) {
+    return expr.name.text === 'i' && ts.isIdentifier(expr.expression) && roots.namespaces.has(expr.expression.text);
   }
   return false;
 }
 
 /**
- * Rejects anything the DSL does not have (`i.strin()`, `.uniqe()`), wherever it appears, with its location:
+ * Finds anything the DSL does not have (`i.strin()`, `.uniqe()`), wherever it appears, with its location:
  * evaluation would only say "is not a function".
  */
-export function checkDslCalls(sourceFile: SourceFile): void {
-  const roots = dslRoots(sourceFile);
-  if (roots.names.size === 0 && roots.namespaces.size === 0) return;
-  for (const access of compilerNodesOfKind(sourceFile, ts.isPropertyAccessExpression)) {
+export function dslCallProblems(sourceFile: SourceFile): SchemaError[] {
+  const sf = sourceFile.compilerNode;
+  const roots = dslRoots(sf);
+  if (roots.names.size === 0 && roots.namespaces.size === 0) return [];
+  const problems: SchemaError[] = [];
+  for (const access of compilerNodesOfKind(sf, ts.isPropertyAccessExpression)) {
     if (!isDslRoot(access.expression, roots)) continue;
     const member = access.name.text;
     if (!DSL_MEMBERS.has(member)) {
-      throw new SchemaError(
-        `\`i.${member}\` is not part of Instant's schema DSL`,
-        compilerLocation(sourceFile, access.name),
-        `Use one of i.${[...DSL_MEMBERS].join(', i.')}.`,
-      );
+      problems.push(new SchemaError(`\`i.${member}\` is not part of Instant's schema DSL`, compilerLocation(access.name, sf), `Use one of i.${[...DSL_MEMBERS].join(', i.')}.`));
+    } else if (VALUE_BUILDERS.has(member)) {
+      const problem = modifierProblem(access, sf);
+      if (problem) problems.push(problem);
     }
-    if (VALUE_BUILDERS.has(member)) checkModifierChain(sourceFile, access);
   }
+  return problems;
 }
 
 /** Walks `i.string().a().b()` outwards from the builder, checking each modifier name. */
-function checkModifierChain(sourceFile: SourceFile, builderAccess: TS.Node): void {
+function modifierProblem(builderAccess: TS.Node, sf: TS.SourceFile): SchemaError | undefined {
   let call: TS.Node | undefined = builderAccess.parent;
   while (call && ts.isCallExpression(call)) {
     const next: TS.Node | undefined = call.parent;
-    if (!next || !ts.isPropertyAccessExpression(next) || next.expression !== call) return;
+    if (!next || !ts.isPropertyAccessExpression(next) || next.expression !== call) return undefined;
     const name = next.name.text;
     if (!ATTR_MODIFIERS.has(name)) {
-      throw new SchemaError(
+      return new SchemaError(
         `\`.${name}()\` is not an attribute modifier`,
-        compilerLocation(sourceFile, next.name),
+        compilerLocation(next.name, sf),
         `Attribute modifiers are ${[...ATTR_MODIFIERS].map((m) => `.${m}()`).join(', ')}.`,
       );
     }
     call = next.parent;
   }
+  return undefined;
 }
 
 /**
- * Reads entities and links where the schema writes them literally (possibly through local consts).
- * Whatever is built by helpers is still known from evaluation; only type arguments are lost there.
- * Works on the compiler's nodes, as wrapping them is slow (see compilerNodesOfKind).
+ * Reads entities and links where they are written literally: in the schema, through consts and spreads, and
+ * in the local modules they are imported from. Whatever helpers build is still known from evaluation; only
+ * type arguments are lost there.
  */
-export function readSchemaSource(sourceFile: SourceFile): SchemaSource {
-  const roots = dslRoots(sourceFile);
-  const result: SchemaSource = { sourceFile, entities: new Map(), links: new Map(), values: new Map() };
+export function readSchemaSource(sourceFile: SourceFile, modules: ModuleLookup): SchemaSource {
+  const roots = rootsCache();
+  const result: SchemaSource = { entities: new Map(), links: new Map(), values: new Map() };
   let schemaCall: TS.CallExpression | undefined;
-  for (const call of compilerNodesOfKind(sourceFile, ts.isCallExpression)) {
+  for (const call of compilerNodesOfKind(sourceFile.compilerNode, ts.isCallExpression)) {
     const callee = call.expression;
-    if (ts.isPropertyAccessExpression(callee) && ['schema', 'graph'].includes(callee.name.text) && isDslRoot(callee.expression, roots)) {
+    if (ts.isPropertyAccessExpression(callee) && ['schema', 'graph'].includes(callee.name.text) && isDslRoot(callee.expression, roots(callee))) {
       schemaCall = call;
       break;
     }
   }
   if (!schemaCall) return result;
-  const reader = new SourceReader(sourceFile, roots);
-  const isGraph = schemaCall.expression.getText(sourceFile.compilerNode).endsWith('graph');
+  const isGraph = calleeName(schemaCall) === 'graph';
   const [first, second] = schemaCall.arguments;
-  const entitiesNode = isGraph ? first : reader.propertyValue(reader.objectLiteral(first), 'entities');
-  const linksNode = isGraph ? second : reader.propertyValue(reader.objectLiteral(first), 'links');
-  for (const [name, value] of reader.literalProperties(reader.objectLiteral(entitiesNode))) {
-    result.values.set(valueKey(name), compilerLocation(sourceFile, value));
-    const entity = reader.readEntity(value, (attr, at) => result.values.set(valueKey(name, attr), at));
+  const object = (node: TS.Node | undefined) => followObject(node, modules);
+  const property = (obj: TS.ObjectLiteralExpression | undefined, key: string) => literalProperties(obj, modules).find(([name]) => name === key)?.[1];
+  const entitiesNode = isGraph ? first : property(object(first), 'entities');
+  const linksNode = isGraph ? second : property(object(first), 'links');
+  for (const [name, value] of literalProperties(object(entitiesNode), modules)) {
+    result.values.set(valueKey(name), compilerLocation(value));
+    const entity = readEntity(value, modules, roots, (attr, at) => result.values.set(valueKey(name, attr), at));
     if (entity) result.entities.set(name, entity);
+    else result.entities.delete(name);
   }
-  for (const [name, value] of reader.literalProperties(reader.objectLiteral(linksNode))) result.links.set(name, compilerLocation(sourceFile, value));
+  for (const [name, value] of literalProperties(object(linksNode), modules)) result.links.set(name, compilerLocation(value));
   return result;
 }
 
-class SourceReader {
-  private readonly sf: TS.SourceFile;
+type Roots = (node: TS.Node) => DslRoots;
 
-  constructor(
-    private readonly sourceFile: SourceFile,
-    private readonly roots: ReturnType<typeof dslRoots>,
-  ) {
-    this.sf = sourceFile.compilerNode;
+/** The names of `i` in the module a node is in (each module imports `i` its own way). */
+function rootsCache(): Roots {
+  const cache = new Map<TS.SourceFile, DslRoots>();
+  return (node) => {
+    const sf = node.getSourceFile();
+    if (!cache.has(sf)) cache.set(sf, dslRoots(sf));
+    return cache.get(sf)!;
+  };
+}
+
+function readEntity(expr: TS.Expression, modules: ModuleLookup, roots: Roots, onValue: (attr: string, at: SourceLocation) => void): EntitySource | undefined {
+  let node = followValue(expr, modules);
+  let asType: TS.TypeNode | undefined;
+  // `i.entity({...}).asType<T>()`
+  if (node && ts.isCallExpression(node) && calleeName(node) === 'asType') {
+    asType = node.typeArguments?.[0];
+    node = followValue((node.expression as TS.PropertyAccessExpression).expression, modules);
   }
+  if (!node || !ts.isCallExpression(node) || calleeName(node) !== 'entity') return undefined;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !isDslRoot(callee.expression, roots(callee))) return undefined;
+  const attrs = new Map<string, AttrSource>();
+  for (const [name, value] of literalProperties(followObject(node.arguments[0], modules), modules)) {
+    onValue(name, compilerLocation(value));
+    const attr = readAttr(value, modules);
+    if (attr) attrs.set(name, attr);
+    else attrs.delete(name);
+  }
+  return { asType, location: compilerLocation(node), attrs };
+}
 
-  readEntity(expr: TS.Expression, onValue: (attr: string, at: SourceLocation) => void): EntitySource | undefined {
-    let node: TS.Node | undefined = this.resolveConst(expr);
-    let asType: TS.TypeNode | undefined;
-    // `i.entity({...}).asType<T>()`
-    if (node && ts.isCallExpression(node) && calleeName(node) === 'asType') {
-      asType = node.typeArguments?.[0];
-      node = this.resolveConst((node.expression as TS.PropertyAccessExpression).expression);
+function readAttr(expr: TS.Expression, modules: ModuleLookup): AttrSource | undefined {
+  const modifiers: string[] = [];
+  let node = followValue(expr, modules);
+  while (node && ts.isCallExpression(node)) {
+    const callee: TS.Expression = node.expression;
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const name = callee.name.text;
+    if (VALUE_BUILDERS.has(name) && !ts.isCallExpression(callee.expression)) {
+      return { dsl: name, tsType: node.typeArguments?.[0], clientRequired: modifiers.includes('clientRequired'), location: compilerLocation(expr) };
     }
-    if (!node || !ts.isCallExpression(node) || calleeName(node) !== 'entity') return undefined;
-    const callee = node.expression;
-    if (!ts.isPropertyAccessExpression(callee) || !isDslRoot(callee.expression, this.roots)) return undefined;
-    const attrs = new Map<string, AttrSource>();
-    for (const [name, value] of this.literalProperties(this.objectLiteral(node.arguments[0]))) {
-      onValue(name, compilerLocation(this.sourceFile, value));
-      const attr = this.readAttr(value);
-      if (attr) attrs.set(name, attr);
-    }
-    return { asType, location: compilerLocation(this.sourceFile, node), attrs };
+    modifiers.push(name);
+    // `const base = i.string<T>(); ... base.optional()`: the chain goes on where `base` is written.
+    node = followValue(callee.expression, modules);
   }
-
-  private readAttr(expr: TS.Expression): AttrSource | undefined {
-    const modifiers: string[] = [];
-    let node: TS.Node | undefined = this.resolveConst(expr);
-    while (node && ts.isCallExpression(node)) {
-      const callee: TS.Expression = node.expression;
-      if (!ts.isPropertyAccessExpression(callee)) return undefined;
-      const name = callee.name.text;
-      if (VALUE_BUILDERS.has(name) && !ts.isCallExpression(callee.expression)) {
-        return { dsl: name, tsType: node.typeArguments?.[0], clientRequired: modifiers.includes('clientRequired'), location: compilerLocation(this.sourceFile, expr) };
-      }
-      modifiers.push(name);
-      node = callee.expression;
-    }
-    return undefined;
-  }
-
-  /** Follows `const x = <expr>` within the file, so `entities: { goals }` and `entities` consts are read too. */
-  private resolveConst(expr: TS.Node | undefined): TS.Node | undefined {
-    let node = expr;
-    for (let hops = 0; hops < 10 && node; hops++) {
-      if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) {
-        node = node.expression;
-        continue;
-      }
-      if (!ts.isIdentifier(node)) break;
-      const decl = this.findConst(node.getText(this.sf));
-      if (!decl) break;
-      node = decl.initializer;
-    }
-    return node;
-  }
-
-  /** A top-level variable by name: asking for symbols would build a type checker, which costs more than everything else. */
-  private findConst(name: string): TS.VariableDeclaration | undefined {
-    for (const statement of this.sf.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      const decl = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.getText(this.sf) === name);
-      if (decl) return decl;
-    }
-    return undefined;
-  }
-
-  objectLiteral(expr: TS.Node | undefined): TS.ObjectLiteralExpression | undefined {
-    const node = expr && this.resolveConst(expr);
-    return node && ts.isObjectLiteralExpression(node) ? node : undefined;
-  }
-
-  propertyValue(obj: TS.ObjectLiteralExpression | undefined, key: string): TS.Expression | undefined {
-    return obj && this.literalProperties(obj).find(([name]) => name === key)?.[1];
-  }
-
-  /** `key: value` and shorthand `key` properties with a statically known name. */
-  literalProperties(obj: TS.ObjectLiteralExpression | undefined): [string, TS.Expression][] {
-    if (!obj) return [];
-    const result: [string, TS.Expression][] = [];
-    for (const prop of obj.properties) {
-      if (ts.isPropertyAssignment(prop)) {
-        const name = this.staticName(prop.name);
-        if (name !== undefined) result.push([name, prop.initializer]);
-      } else if (ts.isShorthandPropertyAssignment(prop)) {
-        result.push([prop.name.text, prop.name]);
-      }
-    }
-    return result;
-  }
-
-  private staticName(node: TS.PropertyName): string | undefined {
-    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.getText(this.sf);
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isNumericLiteral(node)) return node.text;
-    if (ts.isComputedPropertyName(node)) {
-      const inner = this.resolveConst(node.expression);
-      if (inner && (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner))) return inner.text;
-    }
-    return undefined;
-  }
+  return undefined;
 }
 
 function calleeName(call: TS.CallExpression): string | undefined {

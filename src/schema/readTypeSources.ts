@@ -1,27 +1,35 @@
 import type { Node, SourceFile, ts as TS } from 'ts-morph';
 import { ts } from '../util/tsMorph.js';
 import type { TypeSourceIR } from '../ir/types.js';
-import { resolveLocal } from './parseModules.js';
 import path from 'node:path';
+import { resolveLocal } from './parseModules.js';
+import { createAliasResolver } from './pathAliases.js';
+import type { ModuleLookup } from './followValues.js';
 
 type ImportIR = TypeSourceIR['imports'][number];
+type AliasResolver = ReturnType<typeof createAliasResolver>;
 
 /**
  * Finds what the type arguments written in the schema refer to, so the generated code can name the same
  * types: imports are reproduced (relative paths fixed later), local declarations are copied.
  */
-export function readTypeSources(sourceFile: SourceFile, typeNodes: TS.Node[]): TypeSourceIR {
+export function readTypeSources(typeNodes: TS.Node[], modules: ModuleLookup): TypeSourceIR {
   const imports = new Map<string, ImportIR>();
+  const resolveAlias = createAliasResolver();
   const declarations: { pos: number; file: string; text: string }[] = [];
   const seen = new Set<string>();
   const queue = [...typeNodes];
   while (queue.length > 0) {
     const node = queue.shift()!;
-    for (const name of referencedNames(sourceFile.compilerNode, node)) {
+    // Type arguments may be written in any local module (see followValues): each is read in its own.
+    const sf = node.getSourceFile();
+    const sourceFile = modules(path.resolve(sf.fileName));
+    if (!sourceFile) continue;
+    for (const name of referencedNames(sf, node)) {
       const key = `${sourceFile.getFilePath()}#${name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (addImport(sourceFile, name, imports)) continue;
+      if (addImport(sourceFile, name, imports, resolveAlias)) continue;
       const local = localDeclaration(sourceFile, name);
       if (!local) continue; // a global type (Array, Record, Date, ...)
       declarations.push({ pos: local.getStart(), file: sourceFile.getFilePath(), text: exported(local) });
@@ -48,15 +56,21 @@ function referencedNames(sf: TS.SourceFile, node: TS.Node): string[] {
   return names;
 }
 
-function addImport(sourceFile: SourceFile, name: string, imports: Map<string, ImportIR>): boolean {
+/**
+ * Records the import that brings `name` into the module. Relative imports and tsconfig path aliases
+ * (`@/lib/types`) are kept as the absolute file they name, made relative to the output folder later.
+ */
+function addImport(sourceFile: SourceFile, name: string, imports: Map<string, ImportIR>, resolveAlias: AliasResolver): boolean {
   for (const decl of sourceFile.getImportDeclarations()) {
     const specifier = decl.getModuleSpecifierValue();
     const named = decl.getNamedImports().find((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name);
     const isDefault = decl.getDefaultImport()?.getText() === name;
     const isNamespace = decl.getNamespaceImport()?.getText() === name;
     if (!named && !isDefault && !isNamespace) continue;
-    const resolvedFile = specifier.startsWith('.') ? resolveLocal(path.dirname(sourceFile.getFilePath()), specifier) : undefined;
-    const key = resolvedFile ? path.resolve(path.dirname(sourceFile.getFilePath()), specifier) : specifier;
+    const dir = path.dirname(sourceFile.getFilePath());
+    const relative = specifier.startsWith('.');
+    const resolvedFile = relative ? resolveLocal(dir, specifier) : resolveAlias(sourceFile.getFilePath(), specifier);
+    const key = !resolvedFile ? specifier : relative ? path.resolve(dir, specifier) : resolvedFile;
     const entry = imports.get(key) ?? { specifier: key, resolvedFile, names: [] };
     entry.names.push({ name: named ? named.getName() : name, alias: name, isDefault, isNamespace });
     imports.set(key, entry);

@@ -6,13 +6,14 @@ import type { SchemaIR } from '../ir/types.js';
 import type { Db } from './storage/db.js';
 import { AppStore } from './storage/apps.js';
 import { AttrStore, type AttrIndex } from './storage/attrs.js';
+import { sortsDifferently } from './storage/sortValue.js';
 import { TripleStore } from './storage/triples.js';
 import { syncAttrs } from './schema/schemaAttrs.js';
 import { runQuery } from './query/execute.js';
 import { validateAdminSteps } from './transact/steps.js';
 import { createMissingAttrs } from './transact/missingAttrs.js';
 import { expandSteps, validateTxSteps } from './transact/expand.js';
-import { executeTxSteps, type TxResult } from './transact/executor.js';
+import { executeTxSteps, type TxChanges, type TxResult } from './transact/executor.js';
 import type { TxStep } from './transact/txSteps.js';
 import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext, type Requester } from './permissions.js';
 import type { JsonObject } from './json.js';
@@ -21,12 +22,29 @@ import type { Deadline } from './limits.js';
 /** Thrown inside the SQLite transaction to roll it back after a dry run. */
 class Rollback extends Error {}
 
+/** A committed write to one app (live queries listen for these). */
+export interface Commit {
+  appId: string;
+  /** Absent for schema changes, which are not transactions. */
+  txId?: number;
+  changes: TxChanges;
+}
+
+export type CommitListener = (commit: Commit) => void;
+
+const SCHEMA_CHANGE: TxChanges = Object.freeze({ attrIds: new Set<string>(), attrsChanged: true });
+
 export class Engine {
   readonly apps: AppStore;
   readonly attrStore: AttrStore;
   readonly triples: TripleStore;
   /** Apps with their own permission policy (rules); the others use `policy`. */
   private readonly appPolicies = new Map<string, PermissionPolicy>();
+  /** Loaded attrs per app, valid while nothing wrote to the database (see `attrs`). */
+  private readonly attrCache = new Map<string, AttrIndex>();
+  private attrCacheVersion = -1;
+  private readonly dataVersion;
+  private readonly commitListeners = new Set<CommitListener>();
 
   constructor(
     readonly db: Db,
@@ -35,6 +53,7 @@ export class Engine {
     this.apps = new AppStore(db);
     this.attrStore = new AttrStore(db);
     this.triples = new TripleStore(db);
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   /** Creates the app (or resets its admin token) and brings its attrs in line with the schema. */
@@ -43,17 +62,46 @@ export class Engine {
       this.apps.upsert(appId, adminToken);
       this.applySchema(appId, schema);
     });
+    this.committed({ appId, changes: SCHEMA_CHANGE });
   }
 
   updateSchema(appId: string, schema: SchemaIR): void {
     this.write(() => this.applySchema(appId, schema));
+    this.committed({ appId, changes: SCHEMA_CHANGE });
   }
 
-  /** Syncs attrs; attrs that became indexed get explicit nulls on existing entities, as in Instant. */
+  /**
+   * Calls `listener` after every committed write (never for rolled-back or dry runs), synchronously,
+   * once the SQLite transaction is durable. Returns the function that removes it.
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** A listener's failure must not turn a committed write into an error for its caller. */
+  private committed(commit: Commit): void {
+    for (const listener of this.commitListeners) {
+      try {
+        listener(commit);
+      } catch {
+        // The listener owns its errors (live queries log their own).
+      }
+    }
+  }
+
+  /**
+   * Syncs attrs; attrs that became indexed get explicit nulls on existing entities, as in Instant, and
+   * attrs whose index or type changed get their triples' sort values recomputed.
+   */
   private applySchema(appId: string, schema: SchemaIR | undefined): void {
-    const newlyIndexed = syncAttrs(this.attrStore, appId, this.attrStore.load(appId), schema);
-    if (!newlyIndexed.length) return;
+    const before = this.attrStore.load(appId);
+    const newlyIndexed = syncAttrs(this.attrStore, appId, before, schema);
     const attrs = this.attrStore.load(appId);
+    for (const attr of attrs.all) {
+      const old = before.get(attr.id);
+      if (old && sortsDifferently(old, attr)) this.triples.resort(appId, attr);
+    }
     const now = Date.now();
     for (const attr of newlyIndexed) {
       const idAttr = attrs.idAttr(attr.etype);
@@ -63,14 +111,36 @@ export class Engine {
 
   /**
    * One SQLite transaction, taken as a write lock up front (BEGIN IMMEDIATE) so that another process on
-   * the same file can never make us fail half-way through with SQLITE_BUSY.
+   * the same file can never make us fail half-way through with SQLITE_BUSY. Cached attrs are dropped
+   * either way; storage keys only when the transaction rolled back (they may name rows that are gone).
    */
   private write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.triples.keys.forget();
+      throw e;
+    } finally {
+      this.attrCache.clear();
+    }
   }
 
+  /**
+   * The app's attrs, loaded once and reused until a write: ours clear the cache, and SQLite's
+   * `data_version` tells when another connection to the same file committed.
+   */
   attrs(appId: string): AttrIndex {
-    return this.attrStore.load(appId);
+    const version = this.dataVersion.get() as number;
+    if (version !== this.attrCacheVersion) {
+      this.attrCache.clear();
+      this.attrCacheVersion = version;
+    }
+    let attrs = this.attrCache.get(appId);
+    if (!attrs) {
+      attrs = this.attrStore.load(appId);
+      this.attrCache.set(appId, attrs);
+    }
+    return attrs;
   }
 
   /** Gives an app its own policy (e.g. its rules), or back the server's default with undefined. */
@@ -87,7 +157,7 @@ export class Engine {
   query(
     appId: string,
     query: JsonObject,
-    opts: { inference: boolean; requester: QueryPermissionContext; policy?: PermissionPolicy; deadline?: Deadline },
+    opts: { inference: boolean; requester: QueryPermissionContext; policy?: PermissionPolicy; deadline?: Deadline; useIndexes?: boolean; candidateCap?: number },
   ): JsonObject {
     return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: opts.policy ?? this.policyFor(appId) });
   }
@@ -119,14 +189,17 @@ export class Engine {
       if (e instanceof Rollback) return { ...result!, committed: false };
       throw e;
     }
+    this.committed({ appId, txId: result!.txId, changes: result!.changes });
     return { ...result!, committed: true };
   }
 
   /** Internal writes (auth): tx-steps run as admin in their own transaction. */
   transactSteps(appId: string, build: (attrs: AttrIndex) => TxStep[]): TxResult {
-    return this.write(() => {
+    const result = this.write(() => {
       const attrs = this.attrs(appId);
       return executeTxSteps({ store: this.triples, attrStore: this.attrStore, appId, attrs }, build(attrs));
     });
+    this.committed({ appId, txId: result.txId, changes: result.changes });
+    return result;
   }
 }

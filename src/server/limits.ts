@@ -29,6 +29,16 @@ export interface ServerLimits {
    * (links back and forth) or long where paths. Default 5 s.
    */
   queryTimeoutMs: number;
+  /** Open live queries (`subscribeQuery`) per app; one more is refused with 429 `rate-limited`. Default 1000. */
+  maxSubscriptionsPerApp: number;
+  /** Open live queries on the whole server. Default 10,000. */
+  maxSubscriptions: number;
+  /**
+   * Bytes a live query's connection may have waiting to be sent: a client that reads slower than its results
+   * change is disconnected (its SDK reconnects and starts from a fresh result) instead of making the server
+   * hold every update for it. Default 8 MiB.
+   */
+  maxSubscriptionBufferBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -37,6 +47,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   queryTimeoutMs: 5_000,
+  maxSubscriptionsPerApp: 1_000,
+  maxSubscriptions: 10_000,
+  maxSubscriptionBufferBytes: 8 * 1024 * 1024,
 });
 
 /** Defaults for what is not given; every value must be a positive integer. */

@@ -1,7 +1,9 @@
 // `instant-codegen serve`: what the CLI calls after parsing
 //   serve [--schema PATH] [--perms PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
-// Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` beside the
-// schema; without a rules file everything is allowed but what Instant's built-in rules protect, as on Instant.
+//         [--query-timeout-ms N]
+// Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` where Instant's
+// CLI looks for it (project root, src/, lib/, app/), else beside the schema; without a rules file everything
+// is allowed but what Instant's built-in rules protect, as on Instant.
 // The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
 // is given, they are generated once and kept next to the data file (`<data>.credentials.json`, mode 0600,
 // the database itself only stores a hash of the token), so restarts keep working with the same client env.
@@ -17,13 +19,15 @@ import { startServer, type RunningServer } from './server.js';
 export interface ServeOptions {
   /** Path to instant.schema.ts; found like Instant's CLI does (INSTANT_SCHEMA_FILE_PATH, ., src/, lib/, app/) when omitted. */
   schema?: string;
-  /** Path to instant.perms.ts; defaults to INSTANT_PERMS_FILE_PATH, then `instant.perms.ts` beside the schema. */
+  /** Path to instant.perms.ts; defaults to INSTANT_PERMS_FILE_PATH, then where Instant's CLI looks, then beside the schema. */
   perms?: string;
   port?: number;
   data?: string;
   memory?: boolean;
   appId?: string;
   adminToken?: string;
+  /** Time a query may take before Instant's 429 `timeout` (default 5 s, limits.ts); more for big local data sets. */
+  queryTimeoutMs?: number;
   /** Loads a schema file into the IR (the CLI passes `loadSchema`). */
   loadSchema?: (file: string) => Promise<SchemaIR>;
   /** Loads a rules file (defaults to `loadPerms`). */
@@ -76,12 +80,14 @@ export function maskToken(token: string): string {
 async function defaultLoadSchema(file: string): Promise<SchemaIR> {
   // Imported lazily: the loader pulls in ts-morph, which programmatic users of startServer don't need.
   const { loadSchema } = await import('../schema/loadSchema.js');
-  return (await loadSchema(file)).ir;
+  const { ir, warnings } = await loadSchema(file);
+  for (const warning of warnings) process.stderr.write(`${warning.format(process.cwd(), 'warning')}\n`);
+  return ir;
 }
 
 async function defaultLoadPerms(file: string): Promise<object> {
-  const { loadPerms } = await import('../schema/loadPerms.js');
-  return (await loadPerms(file)).rules;
+  const [{ loadPerms }, { ruleValidationIssues }] = await Promise.all([import('../schema/loadPerms.js'), import('./permissions/rules.js')]);
+  return (await loadPerms(file, ruleValidationIssues)).rules;
 }
 
 /** The user-facing flags, checked before anything touches the disk. */
@@ -94,12 +100,13 @@ const FLAGS = z
     memory: z.boolean().optional(),
     appId: z.guid('--app-id must be a uuid').optional(),
     adminToken: z.guid('--admin-token must be a uuid').optional(),
+    queryTimeoutMs: z.number().int('--query-timeout-ms must be a whole number of milliseconds').positive('--query-timeout-ms must be positive').optional(),
   })
   .refine((o) => !(o.data && o.memory), { message: '--data and --memory cannot be used together' });
 
 function checkFlags(options: ServeOptions): void {
-  const { schema, perms, port, data, memory, appId, adminToken } = options;
-  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken });
+  const { schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs } = options;
+  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs });
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
@@ -120,7 +127,8 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const credentialsFile = dataFile ? `${dataFile}.credentials.json` : undefined;
   if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
   const creds = resolveCredentials(credentialsFile, options.appId, options.adminToken);
-  const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log });
+  const limits = options.queryTimeoutMs === undefined ? undefined : { queryTimeoutMs: options.queryTimeoutMs };
+  const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log, limits });
   printBanner(print, server, { schemaFile, permsFile, dataFile, credentialsFile, tokenGiven: options.adminToken !== undefined });
   if (options.handleSignals !== false) closeOnSignals(server);
   return { ...server, schemaFile, permsFile, dataFile, credentialsFile };

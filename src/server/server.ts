@@ -15,6 +15,7 @@ import type { PermissionPolicy } from './permissions.js';
 import { createRulesPolicy } from './permissions/policy.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
+import { LiveQueries } from './live/index.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -41,7 +42,8 @@ export interface StartServerOptions {
   permissions?: PermissionPolicy;
   /**
    * Request body size (10 MiB, else 413), JSON nesting (1000 levels, else 400), slow clients (headers in
-   * 10 s, whole request in 30 s, else 408) and query time (5 s, else 429 `timeout`); see limits.ts.
+   * 10 s, whole request in 30 s, else 408), query time (5 s, else 429 `timeout`) and live queries (1000 per
+   * app, 10,000 per server, 8 MiB unsent per connection); see limits.ts.
    */
   limits?: Partial<ServerLimits>;
 }
@@ -65,6 +67,8 @@ export interface RunningServer {
   updateSchema(schema: SchemaIR, appId?: string): void;
   /** Replaces an app's permission rules (undefined: back to the server's); invalid rules throw. */
   setRules(rules: object | undefined, appId?: string): void;
+  /** Open live queries (`subscribeQuery`), of one app or of the whole server; a closed one is gone at once. */
+  subscriptionCount(appId?: string): number;
   close(): Promise<void>;
 }
 
@@ -81,12 +85,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const file = options.memory || !options.dataFile ? undefined : options.dataFile;
   const db = openDatabase({ file });
   const engine = new Engine(db, policy);
+  const live = new LiveQueries(engine, limits, { log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
   const services: Services = {
     engine,
     users: new Users(engine),
     magicCodes: new MagicCodes(engine, options.magicCodeExpiryMinutes),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     limits,
+    live,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -100,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     main = addApp({ appId: options.appId, adminToken: options.adminToken });
   } catch (e) {
+    live.close();
     db.close();
     throw e;
   }
@@ -107,6 +114,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     await listen(server, options.port ?? 0);
   } catch (e) {
+    live.close();
     db.close();
     throw e;
   }
@@ -116,8 +124,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...main,
     addApp,
     updateSchema: (schema, appId = main.appId) => engine.updateSchema(appId, schema),
-    setRules: (rules, appId = main.appId) => engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules)),
-    close: () => close(server, () => db.close()),
+    setRules: (rules, appId = main.appId) => {
+      engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules));
+      live.refreshApp(appId);
+    },
+    subscriptionCount: (appId) => live.count(appId),
+    close: () => {
+      live.close();
+      return close(server, () => db.close());
+    },
   };
 }
 

@@ -52,13 +52,50 @@ export async function normalizeTypeTexts(ir: SchemaIR): Promise<SchemaIR> {
     for (const attr of entity.attrs) if (attr.tsType) texts.add(attr.tsType);
   }
   const normalized = new Map<string, string>();
-  for (const text of texts) {
-    const printed = await (await loadPrettier()).format(`type T = ${text};`, { ...PRETTIER_OPTIONS, parser: 'typescript' });
-    normalized.set(text, printed.replace(/^type T =\s*/, '').replace(/;\s*$/, ''));
-  }
+  const printed = await formatEach([...texts], (text) => `type T = ${text};`, { ...PRETTIER_OPTIONS, parser: 'typescript' });
+  [...texts].forEach((text, n) => normalized.set(text, printed[n].replace(/^type T =\s*/, '').replace(/;\s*$/, '')));
   const norm = (text?: string) => (text === undefined ? undefined : normalized.get(text));
+  const asTypes = [...new Set(ir.entities.flatMap((e) => norm(e.asType) ?? []))];
+  const joined = new Map(zip(asTypes, await inIntersection(asTypes)));
   return {
     ...ir,
-    entities: ir.entities.map((e) => ({ ...e, asType: norm(e.asType), attrs: e.attrs.map((a) => ({ ...a, tsType: norm(a.tsType) })) })),
+    entities: ir.entities.map((e) => {
+      const asType = norm(e.asType);
+      const entity = { ...e, asType, attrs: e.attrs.map((a) => ({ ...a, tsType: norm(a.tsType) })) };
+      const asTypeInIntersection = asType === undefined ? undefined : joined.get(asType);
+      return asTypeInIntersection === undefined ? entity : { ...entity, asTypeInIntersection };
+    }),
   };
+}
+
+/**
+ * How prettier prints `.asType<T>()` texts inside an intersection (parentheses kept only where T needs them),
+ * on one line (a very wide print width): a module whose lines then exceed the width still goes through prettier.
+ */
+async function inIntersection(texts: string[]): Promise<(string | undefined)[]> {
+  const wide = { ...PRETTIER_OPTIONS, printWidth: Number.MAX_SAFE_INTEGER, parser: 'typescript' };
+  const printed = await formatEach(texts, (text) => `type X = Before & (${text}) & After;`, wide);
+  // An intersection inside the intersection is laid out by prettier in ways that depend on the whole line.
+  return printed.map((p, n) => (texts[n].includes('&') ? undefined : /^type X = Before & ([\s\S]*) & After;\n$/.exec(p)?.[1]));
+}
+
+const zip = <A, B>(as: A[], bs: B[]): [A, B][] => as.map((a, n) => [a, bs[n]]);
+
+/**
+ * `prettier.format(wrap(text))` for each text, in one call: each call costs a parse and a print setup, which
+ * for hundreds of type texts cost more than the rest of generation. The statements are printed in one file,
+ * separated by marker comments, and cut apart again; if that fails (a text that does not parse, a text that
+ * holds a marker), each is formatted alone.
+ */
+async function formatEach(texts: string[], wrap: (text: string) => string, options: Prettier.Options): Promise<string[]> {
+  if (texts.length === 0) return [];
+  const prettier = await loadPrettier();
+  const marker = (n: number) => `// @instant-codegen-part ${n}`;
+  const batch = texts.map((text, n) => `${marker(n)}\n${wrap(text)}\n`).join('');
+  const parts = await prettier.format(batch, options).then(
+    (printed) => printed.split(/^\/\/ @instant-codegen-part \d+\n/m).slice(1),
+    () => [],
+  );
+  if (parts.length === texts.length && !texts.some((t) => t.includes('@instant-codegen-part'))) return parts;
+  return Promise.all(texts.map((text) => prettier.format(wrap(text), options)));
 }

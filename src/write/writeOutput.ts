@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GENERATED_MARKER } from '../emit/header.js';
-import { SchemaError } from '../schema/SchemaError.js';
+import { SchemaError } from '../ir/SchemaError.js';
 import { MANIFEST_FILE } from './manifest.js';
 
 export interface WriteResult {

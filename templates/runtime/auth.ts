@@ -3,14 +3,14 @@ import type { RequestOptions, Transport } from './transport.js';
 /** An app user (`$users`), as the auth endpoints return it. */
 export interface User {
   id: string;
-  email?: string | null;
-  app_id?: string;
-  created_at?: string;
-  isGuest?: boolean;
-  type?: 'user' | 'guest' | null;
-  imageURL?: string | null;
+  email?: string | null | undefined;
+  app_id?: string | undefined;
+  created_at?: string | undefined;
+  isGuest?: boolean | undefined;
+  type?: 'user' | 'guest' | null | undefined;
+  imageURL?: string | null | undefined;
   /** Present on responses that mint or verify a token. */
-  refresh_token?: string;
+  refresh_token?: string | undefined;
   [attr: string]: unknown;
 }
 
@@ -21,7 +21,13 @@ export type UserSelector = { email: string } | { id: string } | { refresh_token:
  * impersonating client.
  */
 export class AuthApi {
-  constructor(private readonly transport: Transport) {}
+  // Fields assigned in the constructor rather than parameter properties: those are not erasable syntax
+  // (`erasableSyntaxOnly`, Node's type stripping), and this file is compiled with the user's settings.
+  private readonly transport: Transport;
+
+  constructor(transport: Transport) {
+    this.transport = transport;
+  }
 
   /** Creates the user if needed and returns a refresh token for them. */
   async createToken(

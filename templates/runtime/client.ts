@@ -37,7 +37,7 @@ export interface EntityApi {
 /** Chosen at generation time, since the generated types depend on them. */
 export interface GeneratedOptions {
   /** `date`: date attributes come back as `Date` objects. */
-  dates?: 'stored' | 'date';
+  dates?: 'stored' | 'date' | undefined;
 }
 
 export function createClientCore(
@@ -138,7 +138,7 @@ function build(
           def.name,
         ]);
       const options = (q as { $?: Record<string, unknown> }).$ ?? {};
-      const where = { ...(options.where as object | undefined), id };
+      const where = { ...(options['where'] as object | undefined), id };
       const rows = await query({ [def.name]: { ...q, $: { ...options, where } } }, opts);
       return rows[def.name]?.[0] ?? null;
     },

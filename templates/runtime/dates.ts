@@ -23,7 +23,8 @@ function reviveRows(defs: Readonly<Record<string, EntitySpec>>, def: EntitySpec,
       if (spec?.startsWith('date') && (typeof value === 'number' || typeof value === 'string'))
         record[key] = new Date(value);
       const link = spec === undefined ? linkTargetOf(def, key) : undefined;
-      if (link && defs[link.target]) reviveRows(defs, defs[link.target], value);
+      const target = link && defs[link.target];
+      if (target) reviveRows(defs, target, value);
     }
   }
 }

@@ -11,7 +11,7 @@ export class InstantAPIError extends Error {
     this.status = status;
     this.body = body;
     this.hint = body.hint;
-    this.traceId = (body.traceId || body['trace-id'] || undefined) as string | undefined;
+    this.traceId = (body['traceId'] || body['trace-id'] || undefined) as string | undefined;
   }
 
   get type(): string | undefined {
@@ -21,11 +21,11 @@ export class InstantAPIError extends Error {
 
 /** Rejected on the client, before any request: names the entity, the attribute and the fix. */
 export class InstantValidationError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly string[],
-  ) {
+  readonly issues: readonly string[];
+
+  constructor(message: string, issues: readonly string[]) {
     super(message);
+    this.issues = issues;
     this.name = 'InstantValidationError';
   }
 }

@@ -17,7 +17,7 @@ export type Step = readonly [
 
 export interface UpdateOptions {
   /** `false`: fail if the entity does not exist (default: create it). */
-  upsert?: boolean;
+  upsert?: boolean | undefined;
 }
 
 /** Anything `db.transact` accepts: the steps of one or more entity chains. */
@@ -51,18 +51,24 @@ function idOf(entity: string, ref: EntityRef, validate: boolean): string | reado
 
 export function linkTarget(ref: EntityRef): string {
   if (typeof ref === 'string') return ref;
-  const [[attr, value]] = Object.entries(ref);
+  // idOf has checked that a lookup has exactly one attribute.
+  const [attr, value] = Object.entries(ref)[0] ?? [];
   return `lookup__${attr}__${JSON.stringify(value)}`;
 }
 
 /** The chain behind every generated `db.<entity>.tx(id)`: immutable, each call appends one step. */
 export class EntityChunk implements Chunk {
-  private constructor(
-    private readonly def: EntityDef,
-    private readonly id: Step[2],
-    private readonly validate: boolean,
-    readonly steps: readonly Step[],
-  ) {}
+  private readonly def: EntityDef;
+  private readonly id: Step[2];
+  private readonly validate: boolean;
+  readonly steps: readonly Step[];
+
+  private constructor(def: EntityDef, id: Step[2], validate: boolean, steps: readonly Step[]) {
+    this.def = def;
+    this.id = id;
+    this.validate = validate;
+    this.steps = steps;
+  }
 
   static for(def: EntityDef, ref: EntityRef, validate: boolean): EntityChunk {
     return new EntityChunk(def, idOf(def.name, ref, validate), validate, []);

@@ -2,37 +2,37 @@ import { InstantAPIError, redact } from './errors.js';
 
 export interface ClientConfig {
   /** Defaults to `INSTANT_APP_ID`. */
-  appId?: string;
+  appId?: string | undefined;
   /** Defaults to `INSTANT_APP_ADMIN_TOKEN`. Never logged or included in errors. */
-  adminToken?: string;
+  adminToken?: string | undefined;
   /** Instant Cloud or a self-hosted Instant; defaults to `INSTANT_API_URI`, then https://api.instantdb.com. */
-  apiURI?: string;
+  apiURI?: string | undefined;
   /** A `fetch` implementation (tests, edge runtimes); defaults to the global one. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Per-request timeout in milliseconds; default 30 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Validate queries and transactions before sending them; default true. */
-  validate?: boolean;
+  validate?: boolean | undefined;
   /**
    * Send safe requests again on 429, 5xx, network errors and timeouts: queries (`query`, `get`) and the
    * reads of `auth` (`getUser`, `verifyToken`); transactions only with `transactions: true`. Off by
    * default (as in `@instantdb/admin`); `true` for the defaults of `RetryOptions`.
    */
-  retry?: boolean | RetryOptions;
+  retry?: boolean | RetryOptions | undefined;
 }
 
 export interface RetryOptions {
   /** Attempts after the first; default 3. */
-  retries?: number;
+  retries?: number | undefined;
   /** Backoff before the first retry, doubled for each next one, with jitter (half to all of it); default 250 ms. */
-  baseMs?: number;
+  baseMs?: number | undefined;
   /** Longest wait between attempts; a longer `Retry-After` from the server ends the retries. Default 10 000 ms. */
-  maxMs?: number;
+  maxMs?: number | undefined;
   /**
    * Retry transactions too; default false. A transaction whose answer was lost (timeout, network error,
    * 5xx) may have been committed: only opt in when sending it twice is harmless.
    */
-  transactions?: boolean;
+  transactions?: boolean | undefined;
 }
 
 /** Run requests as a user (`as-email`, `as-token`) or as a guest (`as-guest`), with their permissions. */
@@ -40,8 +40,11 @@ export type Impersonation = { email: string } | { token: string } | { guest: tru
 
 export interface RequestOptions {
   /** Cancels the request. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
+
+/** Every retry option set (`| undefined` is on the options so that they accept it under `exactOptionalPropertyTypes`). */
+export type RetryPolicy = { [K in keyof RetryOptions]-?: NonNullable<RetryOptions[K]> };
 
 export interface ResolvedConfig {
   appId: string;
@@ -50,7 +53,7 @@ export interface ResolvedConfig {
   fetch: typeof globalThis.fetch;
   timeoutMs: number;
   validate: boolean;
-  retry: Required<RetryOptions> | undefined;
+  retry: RetryPolicy | undefined;
 }
 
 export const DEFAULT_API_URI = 'https://api.instantdb.com';
@@ -58,14 +61,14 @@ export const DEFAULT_API_URI = 'https://api.instantdb.com';
 export function resolveConfig(config: ClientConfig = {}): ResolvedConfig {
   // No dependency on Node's types: edge runtimes have no `process`.
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-  const appId = (config.appId ?? env.INSTANT_APP_ID ?? '').trim();
+  const appId = (config.appId ?? env['INSTANT_APP_ID'] ?? '').trim();
   if (!appId) throw new Error('Missing Instant app id: pass createClient({ appId }) or set INSTANT_APP_ID.');
   const fetchImpl = config.fetch ?? globalThis.fetch;
   if (!fetchImpl) throw new Error('No fetch available: pass createClient({ fetch }).');
   return {
     appId,
-    adminToken: (config.adminToken ?? env.INSTANT_APP_ADMIN_TOKEN)?.trim() || undefined,
-    apiURI: (config.apiURI || env.INSTANT_API_URI || DEFAULT_API_URI).replace(/\/+$/, ''),
+    adminToken: (config.adminToken ?? env['INSTANT_APP_ADMIN_TOKEN'])?.trim() || undefined,
+    apiURI: (config.apiURI || env['INSTANT_API_URI'] || DEFAULT_API_URI).replace(/\/+$/, ''),
     fetch: fetchImpl,
     timeoutMs: config.timeoutMs ?? 30_000,
     validate: config.validate ?? true,
@@ -73,7 +76,7 @@ export function resolveConfig(config: ClientConfig = {}): ResolvedConfig {
   };
 }
 
-function retryPolicy(retry: ClientConfig['retry']): Required<RetryOptions> | undefined {
+function retryPolicy(retry: ClientConfig['retry']): RetryPolicy | undefined {
   if (!retry) return undefined;
   const options = retry === true ? {} : retry;
   const count = (value: number | undefined, fallback: number) =>
@@ -90,12 +93,12 @@ interface Request extends RequestOptions {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   /** Extra query parameters, form-encoded like `URLSearchParams`. */
-  params?: Record<string, string>;
-  body?: unknown;
+  params?: Record<string, string> | undefined;
+  body?: unknown | undefined;
   /** `admin`: app id, admin token and impersonation headers; `none`: only content-type. */
   auth: 'admin' | 'none';
   /** May be sent again (`createClient({ retry })`): `read` always, `transact` when `retry.transactions`. */
-  retry?: 'read' | 'transact';
+  retry?: 'read' | 'transact' | undefined;
 }
 
 /** `Retry-After` of an error response, in ms (kept beside the error: its own fields stay the SDK's). */
@@ -103,10 +106,13 @@ const RETRY_AFTER = new WeakMap<InstantAPIError, number>();
 
 /** The only place that talks HTTP: one request, JSON in and out, errors as `InstantAPIError`. */
 export class Transport {
-  constructor(
-    readonly config: ResolvedConfig,
-    readonly impersonation?: Impersonation,
-  ) {}
+  readonly config: ResolvedConfig;
+  readonly impersonation: Impersonation | undefined;
+
+  constructor(config: ResolvedConfig, impersonation?: Impersonation) {
+    this.config = config;
+    this.impersonation = impersonation;
+  }
 
   as(impersonation: Impersonation): Transport {
     return new Transport(this.config, impersonation);
@@ -140,7 +146,7 @@ export class Transport {
       response = await config.fetch(url, {
         method: req.method,
         headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        body: req.body === undefined ? null : JSON.stringify(req.body),
         signal: limit.signal,
         cache: 'no-store',
       });
@@ -199,7 +205,7 @@ export class Transport {
       );
     }
     const headers: Record<string, string> = { 'content-type': 'application/json', 'app-id': appId };
-    if (adminToken) headers.authorization = `Bearer ${adminToken}`;
+    if (adminToken) headers['authorization'] = `Bearer ${adminToken}`;
     if (who && 'email' in who) headers['as-email'] = who.email;
     if (who && 'token' in who) headers['as-token'] = who.token;
     if (who && 'guest' in who) headers['as-guest'] = 'true';
@@ -256,11 +262,7 @@ function isTransient(error: unknown): error is InstantAPIError {
 }
 
 /** `Retry-After` when the server sent one (undefined when it asks for longer than `maxMs`), else jittered exponential backoff. */
-function backoff(
-  error: InstantAPIError,
-  attempt: number,
-  policy: Required<RetryOptions>,
-): number | undefined {
+function backoff(error: InstantAPIError, attempt: number, policy: RetryPolicy): number | undefined {
   const retryAfter = RETRY_AFTER.get(error);
   if (retryAfter !== undefined) return retryAfter <= policy.maxMs ? retryAfter : undefined;
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
@@ -282,5 +284,5 @@ function parseErrorBody(text: string): InstantAPIError['body'] {
   } catch {
     // not JSON: Instant answers malformed JSON with plain text
   }
-  return { type: undefined, message: text };
+  return { message: text };
 }

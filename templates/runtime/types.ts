@@ -23,29 +23,33 @@ export type LinkCondition = Eq<string> | IsNull;
 export type DeepCondition = Eq<string | number | boolean> | IsNull | Cmp<string | number | boolean> | Like;
 
 export interface TopLevelOptions<Where, Order, Field> {
-  where?: Where;
+  where?: Where | undefined;
   /** One key: an indexed attribute or `serverCreatedAt`. */
-  order?: Order;
-  limit?: number;
-  first?: number;
-  last?: number;
-  offset?: number;
-  before?: Cursor;
-  after?: Cursor;
-  beforeInclusive?: boolean;
-  afterInclusive?: boolean;
+  order?: Order | undefined;
+  limit?: number | undefined;
+  first?: number | undefined;
+  last?: number | undefined;
+  offset?: number | undefined;
+  before?: Cursor | undefined;
+  after?: Cursor | undefined;
+  beforeInclusive?: boolean | undefined;
+  afterInclusive?: boolean | undefined;
   /** Only these attributes (and `id`) are returned. */
-  fields?: readonly Field[];
+  fields?: readonly Field[] | undefined;
 }
 
 /** Nested links take no pagination: the server ignores or rejects it there. */
 export interface NestedOptions<Where, Order, Field> {
-  where?: Where;
-  order?: Order;
-  fields?: readonly Field[];
+  where?: Where | undefined;
+  order?: Order | undefined;
+  fields?: readonly Field[] | undefined;
 }
 
+/** The keys of each member of a union: `.asType<A | B>()` replaces every attribute that any member names. */
+export type KeysOfEach<T> = T extends unknown ? keyof T : never;
+
 /** A row: the picked attributes, plus the links `Links` the query asked for (when it asked for any). */
+
 export type Row<Entity, Q, Links> = [keyof Links] extends [never]
   ? Picked<Entity, Q>
   : Picked<Entity, Q> & Links;
@@ -94,7 +98,7 @@ export interface EntityChain<Create, Update, Links> extends Chunk {
 
 export interface QueryOptions extends RequestOptions {
   /** Values for the permission rules of an impersonated query (`$$ruleParams`). */
-  ruleParams?: RuleParams;
+  ruleParams?: RuleParams | undefined;
 }
 
 export interface TransactResult {
@@ -104,29 +108,29 @@ export interface TransactResult {
 /** What a debug call may override (`db.asUser(x).debugQuery` / `debugTransact`). */
 export interface DebugOptions extends RequestOptions {
   /** Rules to check with instead of the app's (`rules-override`), e.g. `{ goals: { allow: { view: 'auth.id != null' } } }`. */
-  rules?: Readonly<Record<string, unknown>>;
+  rules?: Readonly<Record<string, unknown>> | undefined;
   /** Stands in for the caller's address (`request.ip` in rules). */
-  ip?: string;
+  ip?: string | undefined;
   /** Stands in for the caller's origin (`request.origin` in rules). */
-  origin?: string;
+  origin?: string | undefined;
 }
 
 export interface DebugQueryOptions extends DebugOptions {
   /** `$$ruleParams` of the query. */
-  ruleParams?: RuleParams;
+  ruleParams?: RuleParams | undefined;
 }
 
 export interface DebugTransactOptions extends DebugOptions {
   /** Keep the writes when every check passes (`dangerously-commit-tx`); by default nothing is written. */
-  dangerouslyCommit?: boolean;
+  dangerouslyCommit?: boolean | undefined;
 }
 
 /** A rule's program in check results; `{}` when no rule applies (allowed). */
 export interface CheckProgram {
-  etype?: string;
-  action?: string;
+  etype?: string | undefined;
+  action?: string | undefined;
   /** What ran, binds included. */
-  code?: string;
+  code?: string | undefined;
   /** The rule as written. */
   'display-code'?: string;
 }
@@ -154,7 +158,7 @@ export interface TransactCheckResult {
   etype: string;
   eid?: unknown;
   program: CheckProgram;
-  bindings?: Record<string, unknown>;
+  bindings?: Record<string, unknown> | undefined;
   'check-result': unknown;
   'check-pass?': boolean;
 }

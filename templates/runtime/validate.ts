@@ -10,7 +10,7 @@ export function isUUID(value: unknown): boolean {
 
 function fail(issues: string[]): never {
   throw new InstantValidationError(
-    issues.length === 1 ? issues[0] : `${issues.length} problems:\n- ${issues.join('\n- ')}`,
+    issues.length === 1 ? String(issues[0]) : `${issues.length} problems:\n- ${issues.join('\n- ')}`,
     issues,
   );
 }

@@ -5,11 +5,12 @@ import { id, init, lookup, setInstantWarningsEnabled } from '@instantdb/admin';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { schemaIR } from '../support/localServer.js';
 import { FIXTURES } from './cases/fixtures.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 let server: RunningServer;
 beforeAll(async () => {
   setInstantWarningsEnabled(false);
-  server = await startServer({ schema: schemaIR(FIXTURES.todo.schema), memory: true, log: () => undefined });
+  server = await startServer({ schema: schemaIR(FIXTURES.todo.schema), memory: true, log: () => undefined, limits: GENEROUS_LIMITS });
 });
 afterAll(() => server.close());
 

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { startServer } from '../../src/server/index.js';
 import { schemaIR } from '../support/localServer.js';
 import { FIXTURES } from './cases/fixtures.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'instant-codegen-durability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ describe('durability', () => {
     setInstantWarningsEnabled(false);
     const dataFile = join(dir, 'nested', 'local.db');
     const schema = FIXTURES.todo.schema;
-    const first = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined });
+    const first = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined, limits: GENEROUS_LIMITS });
     const db = init({ appId: first.appId, adminToken: first.adminToken, apiURI: first.url, schema, disableValidation: true });
     const [g, t] = [id(), id()];
     await db.transact([
@@ -39,6 +40,7 @@ describe('durability', () => {
       appId: first.appId,
       adminToken: first.adminToken,
       log: () => undefined,
+      limits: GENEROUS_LIMITS,
     });
     try {
       const db2 = init({ appId: second.appId, adminToken: second.adminToken, apiURI: second.url, schema, disableValidation: true });
@@ -55,7 +57,7 @@ describe('durability', () => {
 
   it('puts the database in WAL mode on disk', async () => {
     const dataFile = join(dir, 'pragmas.db');
-    const server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), dataFile, log: () => undefined });
+    const server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), dataFile, log: () => undefined, limits: GENEROUS_LIMITS });
     await server.close();
     const db = new Database(dataFile, { readonly: true });
     try {
@@ -68,7 +70,7 @@ describe('durability', () => {
   it('keeps apps isolated in one data file', async () => {
     const dataFile = join(dir, 'apps.db');
     const schema = FIXTURES.todo.schema;
-    const server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined });
+    const server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined, limits: GENEROUS_LIMITS });
     try {
       const other = server.addApp();
       const a = init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url, schema });

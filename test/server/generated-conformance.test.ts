@@ -18,6 +18,7 @@ import { importClientFromIR } from '../support/generatedClient.js';
 import { caseContext, schemaIR, type AppClients } from '../support/localServer.js';
 import { sdkShapedClient, type AdapterUsage, type GeneratedClientLike } from '../support/sdkShapedClient.js';
 import { ALL_CASES, FIXTURES } from './cases/index.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 /** A generated `instant.gen/index.ts`, untyped (one module per fixture schema). */
 interface GeneratedModule {
@@ -73,7 +74,7 @@ const exercised = new Set<string>();
 const rawOnly = new Set<string>();
 
 beforeAll(async () => {
-  server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), memory: true, log: () => undefined });
+  server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), memory: true, log: () => undefined, limits: GENEROUS_LIMITS });
   const needed = new Set(ALL_CASES.flatMap(({ group, cases }) => cases.filter((c) => !skipReason(group, c)).map((c) => c.fixture ?? 'empty')));
   await Promise.all(
     [...needed].map(async (name) => {

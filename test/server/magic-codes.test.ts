@@ -5,6 +5,7 @@ import { init, setInstantWarningsEnabled } from '@instantdb/admin';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { schemaIR } from '../support/localServer.js';
 import { FIXTURES } from './cases/fixtures.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 const servers: RunningServer[] = [];
 afterAll(async () => {
@@ -13,7 +14,7 @@ afterAll(async () => {
 
 async function serverWith(options: { magicCodeExpiryMinutes?: number; log?: (line: string) => void }) {
   setInstantWarningsEnabled(false);
-  const server = await startServer({ schema: schemaIR(FIXTURES.users.schema), memory: true, log: () => undefined, ...options });
+  const server = await startServer({ schema: schemaIR(FIXTURES.users.schema), memory: true, log: () => undefined, limits: GENEROUS_LIMITS, ...options });
   servers.push(server);
   return { server, db: init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url }) };
 }

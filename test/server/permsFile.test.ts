@@ -6,12 +6,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { id, init, setInstantWarningsEnabled } from '@instantdb/admin';
-import { findPermsFile, loadPerms } from '../../src/schema/loadPerms.js';
-import { SchemaError } from '../../src/schema/SchemaError.js';
+import { findPermsFile, loadPerms as loadWith } from '../../src/schema/loadPerms.js';
+import { ruleValidationIssues } from '../../src/server/permissions/rules.js';
+import { SchemaError } from '../../src/ir/SchemaError.js';
 import { runServe, startServer } from '../../src/server/index.js';
 import { fixtureSchema } from '../support/paths.js';
 import { schemaIR } from '../support/localServer.js';
 import { FIXTURES } from './cases/index.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
+
+const loadPerms = (file: string) => loadWith(file, ruleValidationIssues);
 
 const dir = mkdtempSync(join(tmpdir(), 'instant-codegen-perms-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,13 +83,38 @@ describe('loadPerms', () => {
       'instant.perms.ts': "export default {\n  goals: { bind: ['a', 'b', 'b', 'a'], allow: { view: 'a' } },\n};\n",
     });
     const error = await schemaError(loadPerms(join(root, 'instant.perms.ts')));
-    expect(error.message).toBe('`goals.allow.view`: The binds have a cyclic dependency a -> b -> a');
+    expect(error.message).toBe('`goals.bind.a` (used by `goals.allow.view`): The binds have a cyclic dependency a -> b -> a');
     expect(error.location?.line).toBe(2);
     expect(error.fix).toMatch(/without a cycle/);
 
     const reserved = project('reserved', { 'instant.perms.ts': "export default { $codes: { allow: { view: 'true' } } };\n" });
     const r = await schemaError(loadPerms(join(reserved, 'instant.perms.ts')));
     expect(r.message).toMatch(/^`\$codes.allow.view`: The \$codes namespace is a reserved internal namespace/);
+  });
+
+  it('points a CEL error in a bind at the bind, naming the rule that uses it', async () => {
+    const root = project('bind-error', {
+      'instant.perms.ts': [
+        'export default {',
+        "  $default: { bind: ['isAdmin', \"auth.role == 'admin'\"] },",
+        '  goals: {',
+        '    bind: {',
+        "      isOwner: \"auth.id in data.ref('owner.id')\",",
+        '      isBoth: "isOwner && !10",',
+        '    },',
+        "    allow: { view: 'isBoth || isAdmin', update: 'isOwner' },",
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const error = await schemaError(loadPerms(join(root, 'instant.perms.ts')));
+    expect(error.location).toEqual({ file: join(root, 'instant.perms.ts'), line: 6, column: 15 });
+    expect(error.message).toBe("`goals.bind.isBoth` (used by `goals.allow.view`): found no matching overload for '!_' applied to '(int)' (candidates: (bool))");
+    // The server reports it under the rule, as Instant does.
+    expect(ruleValidationIssues({ goals: { bind: { b: '!10' }, allow: { view: 'b' } } })).toEqual([
+      { message: "found no matching overload for '!_' applied to '(int)' (candidates: (bool))", in: ['goals', 'allow', 'view'], at: ['goals', 'bind', 'b'] },
+    ]);
   });
 
   it('reports a missing default export and evaluation errors', async () => {
@@ -105,8 +134,33 @@ describe('findPermsFile', () => {
     expect(findPermsFile(schema, undefined, root, {})).toBe(join(root, 'app', 'instant.perms.ts'));
     expect(findPermsFile(schema, 'other.perms.ts', root, {})).toBe(join(root, 'other.perms.ts'));
     expect(findPermsFile(schema, undefined, root, { INSTANT_PERMS_FILE_PATH: 'other.perms.ts' })).toBe(join(root, 'other.perms.ts'));
-    expect(findPermsFile(join(root, 'instant.schema.ts'), undefined, root, {})).toBeUndefined();
+    // Found where Instant's CLI looks, wherever the schema is.
+    expect(findPermsFile(join(root, 'instant.schema.ts'), undefined, root, {})).toBe(join(root, 'app', 'instant.perms.ts'));
+    expect(findPermsFile(join(root, 'instant.schema.ts'), undefined, join(root, 'app', 'nothing-here'), {})).toBeUndefined();
     expect(() => findPermsFile(schema, 'missing.ts', root, {})).toThrow(/--perms points to .*missing\.ts, which does not exist/);
+  });
+
+  // client/packages/cli/src/util/findConfigCandidates.ts (getPermsReadCandidates): the project root, then src/
+  // 3 levels deep, lib/ 2 levels, app/; folders depth first; independently of where the schema is.
+  it("searches the project like Instant's CLI, independently of the schema", () => {
+    const schema = (root: string) => join(root, 'db', 'instant.schema.ts');
+    const cases: [string[], string | undefined][] = [
+      [['instant.perms.ts', 'src/instant.perms.ts'], 'instant.perms.ts'],
+      [['src/instant.perms.mjs', 'lib/instant.perms.ts'], 'src/instant.perms.mjs'],
+      [['src/a/b/c/instant.perms.ts'], 'src/a/b/c/instant.perms.ts'],
+      [['src/a/b/c/d/instant.perms.ts'], undefined],
+      [['lib/a/b/instant.perms.ts'], 'lib/a/b/instant.perms.ts'],
+      [['lib/a/b/c/instant.perms.ts'], undefined],
+      [['app/instant.perms.ts', 'lib/x/instant.perms.ts'], 'lib/x/instant.perms.ts'],
+      [['app/x/instant.perms.ts'], undefined],
+      // depth first: src/a/deep before src/b
+      [['src/b/instant.perms.ts', 'src/a/deep/instant.perms.ts'], 'src/a/deep/instant.perms.ts'],
+      [['src/node_modules/instant.perms.ts', 'src/.hidden/instant.perms.ts'], undefined],
+    ];
+    cases.forEach(([files, expected], n) => {
+      const root = project(`search-${n}`, Object.fromEntries([['db/instant.schema.ts', ''], ...files.map((f) => [f, ''])]));
+      expect(findPermsFile(schema(root), undefined, root, {}), files.join(', ')).toBe(expected && join(root, expected));
+    });
   });
 });
 
@@ -120,7 +174,7 @@ describe('serving with rules', () => {
       'instant.perms.ts': "export default { goals: { allow: { view: 'false' } } };\n",
     });
     const out: string[] = [];
-    const server = await runServe({ cwd: root, memory: true, loadSchema, print: (l) => out.push(l), handleSignals: false, log: () => undefined });
+    const server = await runServe({ cwd: root, memory: true, loadSchema, print: (l) => out.push(l), handleSignals: false, log: () => undefined, queryTimeoutMs: GENEROUS_LIMITS.queryTimeoutMs });
     try {
       expect(server.permsFile).toBe(join(root, 'instant.perms.ts'));
       expect(out.join('\n')).toContain(`rules:       ${join(root, 'instant.perms.ts')}`);
@@ -138,7 +192,7 @@ describe('serving with rules', () => {
       type: 'validation-failed',
       message: "Validation failed for rule: found no matching overload for '!_' applied to '(int)' (candidates: (bool))",
     });
-    const server = await startServer({ schema: await loadSchema(), memory: true, log: () => undefined });
+    const server = await startServer({ schema: await loadSchema(), memory: true, log: () => undefined, limits: GENEROUS_LIMITS });
     try {
       const db = init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url });
       await db.transact(db.tx.goals[id()].update({ title: 'a' }));

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { i, id, init, setInstantWarningsEnabled } from '@instantdb/admin';
 import { startServer } from '../../src/server/index.js';
 import { schemaIR } from '../support/localServer.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'instant-codegen-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ describe('schema sync', () => {
   it('applies a changed schema to a running server and on restart', async () => {
     setInstantWarningsEnabled(false);
     const dataFile = join(dir, 'local.db');
-    const server = await startServer({ schema: schemaIR(v1), dataFile, log: () => undefined });
+    const server = await startServer({ schema: schemaIR(v1), dataFile, log: () => undefined, limits: GENEROUS_LIMITS });
     const { appId, adminToken } = server;
     const n = id();
     try {
@@ -46,7 +47,7 @@ describe('schema sync', () => {
       await server.close();
     }
 
-    const again = await startServer({ schema: schemaIR(v2), dataFile, appId, adminToken, log: () => undefined });
+    const again = await startServer({ schema: schemaIR(v2), dataFile, appId, adminToken, log: () => undefined, limits: GENEROUS_LIMITS });
     try {
       const db = init({ appId, adminToken, apiURI: again.url, schema: v2 });
       const r = await db.query({ notes: { $: { order: { rank: 'desc' } }, tags: {} } });

@@ -6,12 +6,13 @@ import { startServer, type RunningServer } from '../../src/server/index.js';
 import { assertOutcome } from '../support/conformance.js';
 import { caseContext, schemaIR, sdkClients } from '../support/localServer.js';
 import { ALL_CASES, FIXTURES } from './cases/index.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 let server: RunningServer;
 
 beforeAll(async () => {
   setInstantWarningsEnabled(false);
-  server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), memory: true, log: () => undefined });
+  server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), memory: true, log: () => undefined, limits: GENEROUS_LIMITS });
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { id, init, setInstantWarningsEnabled } from '@instantdb/admin';
 import { maskToken, runServe } from '../../src/server/index.js';
 import { schemaIR } from '../support/localServer.js';
 import { FIXTURES } from './cases/fixtures.js';
+import { GENEROUS_LIMITS } from '../support/limits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'instant-codegen-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +20,7 @@ describe('runServe', () => {
   it('keeps generated credentials and data beside the schema, and masks the token', async () => {
     setInstantWarningsEnabled(false);
     const out: string[] = [];
-    const first = await runServe({ cwd: dir, loadSchema, print: (l) => out.push(l), handleSignals: false, log: () => undefined });
+    const first = await runServe({ cwd: dir, loadSchema, print: (l) => out.push(l), handleSignals: false, log: () => undefined, queryTimeoutMs: GENEROUS_LIMITS.queryTimeoutMs });
     expect(first.dataFile).toBe(join(dir, '.instant-codegen', 'local.db'));
     expect(existsSync(first.credentialsFile!)).toBe(true);
     expect(statSync(first.credentialsFile!).mode & 0o777).toBe(0o600);
@@ -33,7 +34,7 @@ describe('runServe', () => {
     await db.transact(db.tx.owners[id()].update({ name: 'kept' }));
     await first.close();
 
-    const second = await runServe({ cwd: dir, loadSchema, print: () => undefined, handleSignals: false, log: () => undefined });
+    const second = await runServe({ cwd: dir, loadSchema, print: () => undefined, handleSignals: false, log: () => undefined, queryTimeoutMs: GENEROUS_LIMITS.queryTimeoutMs });
     try {
       expect([second.appId, second.adminToken]).toEqual([first.appId, first.adminToken]);
       const db2 = init({ appId: second.appId, adminToken: second.adminToken, apiURI: second.url });
@@ -47,7 +48,7 @@ describe('runServe', () => {
     const appId = id();
     const adminToken = id();
     const data = join(dir, 'custom.db');
-    const server = await runServe({ cwd: dir, data, appId, adminToken, loadSchema, print: () => undefined, handleSignals: false });
+    const server = await runServe({ cwd: dir, data, appId, adminToken, loadSchema, print: () => undefined, handleSignals: false, queryTimeoutMs: GENEROUS_LIMITS.queryTimeoutMs });
     await server.close();
     expect(JSON.parse(readFileSync(`${data}.credentials.json`, 'utf8'))).toEqual({ appId, adminToken });
   });
@@ -69,5 +70,24 @@ describe('runServe', () => {
     await expect(
       runServe({ cwd: dir, memory: true, data: 'x.db', loadSchema, print: () => undefined, handleSignals: false }),
     ).rejects.toThrow(/--data and --memory cannot be used together/);
+    await expect(
+      runServe({ cwd: dir, memory: true, queryTimeoutMs: 0, loadSchema, print: () => undefined, handleSignals: false }),
+    ).rejects.toThrow(/--query-timeout-ms must be positive/);
+  });
+
+  it('--query-timeout-ms sets the query time limit (a 1 ms limit stops a query over 3 000 entities)', async () => {
+    const server = await runServe({ cwd: dir, memory: true, queryTimeoutMs: 1, loadSchema, print: () => undefined, handleSignals: false });
+    try {
+      setInstantWarningsEnabled(false);
+      const db = init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url });
+      await db.transact(Array.from({ length: 3_000 }, (_, k) => db.tx.goals[id()].update({ title: `goal ${k}` })));
+      // The limit is only ever too short here: a busy machine makes the query slower, never faster.
+      await expect(db.query({ goals: { todos: {}, owner: {} } })).rejects.toMatchObject({
+        status: 429,
+        body: { type: 'timeout', hint: { 'timeout-ms': 1 } },
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

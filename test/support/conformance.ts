@@ -15,6 +15,8 @@ export interface AdminDbLike {
   debugQuery(q: any, opts?: any): Promise<any>;
   /** `transact_perms_check`: the server's body (needs `asUser`). */
   debugTransact(chunks: any, opts?: any): Promise<any>;
+  /** A live query (`POST /admin/subscribe-query`): `{close(), [Symbol.asyncIterator]}`; the live cases need it. */
+  subscribeQuery?(q: any, cb?: (payload: any) => void, opts?: any): any;
 }
 
 /**
@@ -44,6 +46,8 @@ export interface CaseContext {
   headers(extra?: Record<string, string>): Record<string, string>;
   /** Attr id of `etype.label` (from GET /admin/schema), e.g. to build pagination cursors. */
   attrId(etype: string, label: string): Promise<string>;
+  /** Open live queries of this case's app, as the server counts them. */
+  subscriptions(): number;
 }
 
 export interface ErrorExpectation {

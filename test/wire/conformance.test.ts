@@ -22,7 +22,7 @@ let dir: string | undefined;
 beforeAll(async () => {
   server = await startCaptureServer();
   ({ mod, dir } = await generateTodoClient('conformance'));
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.close();

@@ -15,7 +15,7 @@ let dir: string | undefined;
 beforeAll(async () => {
   server = await startCaptureServer();
   ({ mod, dir } = await generateTodoClient('errors'));
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.close();

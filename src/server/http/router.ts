@@ -1,6 +1,9 @@
 // Routing and error translation (util/http.clj `wrap-errors`): handlers return the 200 body or throw;
 // InstantErrors become `{type, message, hint}` with their status, anything else an opaque 500.
+// Streaming handlers (SSE) take the response over instead; until they start writing, what they throw is
+// answered like any other handler's error.
 
+import type { ServerResponse as Response } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InstantError, toInstantError } from '../errors.js';
 import type { Json } from '../json.js';
@@ -18,10 +21,13 @@ import {
 } from './authRoutes.js';
 import { MalformedJson, readRequest, sendJson, sendText, type ApiRequest } from './io.js';
 import { BodyTooLarge, ClientGone, tooLargeError } from './limits.js';
+import { healthGet } from './healthRoutes.js';
+import { subscribeQueryStream } from './liveRoutes.js';
 import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
 
 type Handler = (req: ApiRequest, s: Services) => Json;
+type StreamHandler = (req: ApiRequest, s: Services, res: Response) => void;
 
 const ROUTES: Record<string, Handler> = {
   'POST /admin/query': queryPost,
@@ -38,6 +44,11 @@ const ROUTES: Record<string, Handler> = {
   'POST /admin/verify_magic_code': verifyMagicCodePost,
   'POST /admin/sign_in_guest': signInGuestPost,
   'POST /runtime/auth/verify_refresh_token': verifyRefreshTokenPost,
+  'GET /health/system': healthGet,
+};
+
+const STREAM_ROUTES: Record<string, StreamHandler> = {
+  'POST /admin/subscribe-query': subscribeQueryStream,
 };
 
 const NOT_FOUND = { message: "Oops! We couldn't match this route." };
@@ -66,11 +77,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
     if (e instanceof InstantError) return sendJson(res, e.status, e.body());
     throw e;
   }
-  const handler = ROUTES[`${request.method} ${request.path}`];
-  if (!handler) return sendJson(res, 404, NOT_FOUND);
+  const route = `${request.method} ${request.path}`;
+  const stream = services.live ? STREAM_ROUTES[route] : undefined;
+  const handler = ROUTES[route];
+  if (!handler && !stream) return sendJson(res, 404, NOT_FOUND);
   try {
-    sendJson(res, 200, handler(request, services));
+    if (stream) stream(request, services, res);
+    else sendJson(res, 200, handler(request, services));
   } catch (e) {
+    if (res.headersSent) throw e;
     const error = toInstantError(e);
     if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
     sendJson(res, error.status, error.body());

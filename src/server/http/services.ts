@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import type { Users } from '../auth/users.js';
 import type { MagicCodes } from '../auth/magicCodes.js';
 import type { ServerLimits } from '../limits.js';
+import type { LiveQueries } from '../live/index.js';
 
 export interface Services {
   engine: Engine;
@@ -13,4 +14,6 @@ export interface Services {
   log: (line: string) => void;
   /** Body size, JSON depth and query time limits; DEFAULT_LIMITS when absent. */
   limits?: ServerLimits;
+  /** Live queries (POST /admin/subscribe-query); without them the route is unknown. */
+  live?: LiveQueries;
 }

@@ -71,10 +71,15 @@ function variables(action: string): Record<string, CelT> {
   }
 }
 
-/** Parses a rule, or throws its syntax error as a compile error. */
+/**
+ * Parses a rule, or throws its syntax error as a compile error. cel-java (Instant) accepts a `// comment`
+ * that runs to the end of the rule; @bufbuild/cel wants a line break after every comment. A line break
+ * appended after the whole rule cannot change its meaning: it only ever ends a final comment (a string
+ * still open at the end is a syntax error either way).
+ */
 function parseRule(code: string): Expr {
   try {
-    return parse(code).expr;
+    return parse(`${code}\n`).expr;
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/^<input>:\d+:\d+: /, '') : String(e);
     throw new CelCompileError([`Syntax error: ${message}`]);

@@ -5,6 +5,7 @@
 // Instant runs when rules are pushed.
 
 import { validationError, type ValidationEntry } from '../errors.js';
+import type { RuleIssue } from '../../util/ruleIssue.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
 import { CelCompileError, compileRule, identifiersOf, validatorIssues, type CompiledRule } from './cel.js';
 
@@ -231,10 +232,7 @@ function fallbackProgram(etype: string, action: string): Program | null {
 
 // ---- validation (what Instant checks when rules are pushed) ----
 
-export interface RuleIssue {
-  message: string;
-  in: string[];
-}
+export type { RuleIssue };
 
 const ACTIONS = ['view', 'create', 'update', 'delete'];
 
@@ -268,9 +266,49 @@ function exprIssues(rules: RulesDocument, etype: string, action: string, path: s
     const compiled = compileRule(action, withBinds(rules, etype, patchCode(expr)));
     return validatorIssues(compiled, rateLimitNames).map((message) => ({ message, in: path }));
   } catch (e) {
-    if (e instanceof CelCompileError) return e.messages.map((message) => ({ message, in: path }));
-    return [{ message: 'There was an unexpected error evaluating the rules', in: path }];
+    if (!(e instanceof CelCompileError)) return [{ message: 'There was an unexpected error evaluating the rules', in: path }];
+    const at = brokenBind(rules, etype, action, expr);
+    return e.messages.map((message) => ({ message, in: path, ...(at && { at }) }));
   }
+}
+
+/**
+ * The bind a failing rule uses that fails on its own (its own binds compiling), so that the rules file can be
+ * pointed at the bind rather than at the rule that names it. Instant reports the rule; so does the server.
+ */
+function brokenBind(rules: RulesDocument, etype: string, action: string, expr: unknown): string[] | undefined {
+  const owners = new Map<string, { owner: string; value: string }>();
+  for (const owner of ['$default', etype]) {
+    const bind = normalizeBind(getIn(rules, [owner, 'bind']));
+    for (let i = 0; i + 1 < bind.length; i += 2) owners.set(String(bind[i]), { owner, value: String(bind[i + 1]) });
+  }
+  const compiles = (code: string) => {
+    try {
+      compileRule(action, withBinds(rules, etype, code));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const names = (code: string) => {
+    try {
+      return [...identifiersOf(code)];
+    } catch {
+      return [];
+    }
+  };
+  const used = new Set<string>();
+  const pending = names(typeof expr === 'string' ? expr : '');
+  for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+    const bind = owners.get(name);
+    if (!bind || used.has(name)) continue;
+    used.add(name);
+    pending.push(...names(bind.value));
+  }
+  const broken = [...used].filter((name) => !compiles(owners.get(name)!.value));
+  // The innermost: a broken bind that only uses binds which compile.
+  const culprit = broken.find((name) => !names(owners.get(name)!.value).some((ref) => ref !== name && broken.includes(ref))) ?? broken[0];
+  return culprit === undefined ? undefined : [owners.get(culprit)!.owner, 'bind', culprit];
 }
 
 function ruleIssues(rules: RulesDocument): RuleIssue[] {
@@ -330,6 +368,7 @@ export function parseRules(input: unknown): RuleSet {
     throw validationError('rule', doc, [{ message: 'The rules must be an object: { <namespace>: { allow: { view: "...", ... } } }' }]);
   }
   const issues = ruleValidationIssues(doc);
-  if (issues.length) throw validationError('rule', doc, issues as ValidationEntry[]);
+  // `at` is for the rules file's messages; Instant's response names only the rule (`in`).
+  if (issues.length) throw validationError('rule', doc, issues.map(({ message, in: where }): ValidationEntry => ({ message, in: where })));
   return new RuleSet(doc);
 }

@@ -1,7 +1,8 @@
 // Transactions as a user or guest (permissioned_transaction.clj `transact!`):
 //   1. system columns and entities are refused (systemColumns.ts);
 //   2. the entities the steps touch are read as they are before the transaction, lookups resolved where
-//      they can be, and `newData` computed in memory by applying the steps in order (a merge deep-merges);
+//      they can be, and `newData` computed in memory by applying the steps in order (a merge deep-merges)
+//      to those entities (an entity no step writes keeps its loaded data);
 //   3. before writing: `update` for existing entities (data, newData, request.modifiedFields), `delete`
 //      (even for ids that do not exist), `link`/`unlink` rules when either side of a link has one, else
 //      `update` of the link's owner plus `view` of an existing target; attr updates/deletes are admin-only;
@@ -117,7 +118,10 @@ export function checkTransaction(opts: TransactionCheckOptions, view: DataView, 
     if (item.op === 'retract-triple') delete entity[label];
     updated.set(key, entity);
   }
-  const updatedOf = (eid: Eid | Json | undefined, etype: string | undefined): JsonObject | null => updated.get(keyOf(eid, etype)) ?? null;
+  // Instant's updated-entities map starts as the loaded entities, so an entity no step writes to (the
+  // target of a link) has its loaded data as `newData`.
+  const updatedOf = (eid: Eid | Json | undefined, etype: string | undefined): JsonObject | null =>
+    updated.get(keyOf(eid, etype)) ?? entityOf(eid, etype) ?? null;
 
   const ruleParams = new Map<string, JsonObject>();
   for (const item of items) {

@@ -11,8 +11,10 @@ import type { Deadline } from '../limits.js';
 import { ALLOW_ALL, type PermissionPolicy, type QueryFilter, type QueryPermissionContext } from '../permissions.js';
 import { coerceQuery, type Form } from './forms.js';
 import { QueryReader } from './reader.js';
-import { compileWhere, MissingAttr, resolveLink, type Hop, type Predicate } from './where.js';
-import { orderKey, paginate, planPage, type PageSpec, type Row } from './pagination.js';
+import { compileWhere, MissingAttr, resolveLink, type CompiledWhere, type Hop } from './where.js';
+import { planPage, type PageSpec } from './pagination.js';
+import { CANDIDATE_CAP, topRows, type IndexAccess } from './topRows.js';
+import { pageInfoOf, type PageInfo } from './pageInfo.js';
 
 export interface QueryOptions {
   /** `inference?`: has-one links become an object or null instead of an array. */
@@ -21,14 +23,32 @@ export interface QueryOptions {
   policy?: PermissionPolicy;
   /** The query's time limit (limits.ts `queryTimeoutMs`). */
   deadline?: Deadline;
+  /**
+   * false: read every namespace whole and test each entity, ignoring indexes. The reference the planner
+   * is checked against (test/server/planner.test.ts); the answers are the same, only slower.
+   */
+  useIndexes?: boolean;
+  /** Candidate sets up to this size are read whole (topRows.ts; default CANDIDATE_CAP). Tests lower it to reach the ordered scans. */
+  candidateCap?: number;
+  /**
+   * Filled with the result's `result-meta` (page info of paginated top-level forms, counts of
+   * `aggregate: 'count'` forms) when given; only subscriptions return it (reactive/query.clj).
+   */
+  meta?: ResultMeta;
 }
+
+/** util/instaql.clj `instaql-nodes->object-meta`, keyed by top-level form. */
+export type ResultMeta = {
+  'page-info': Record<string, PageInfo>;
+  aggregate: Record<string, { count: number }>;
+};
 
 interface Plan {
   form: Form;
   etype: string;
   /** An unknown namespace, link or where attr: the form yields []. */
   missing: boolean;
-  where?: Predicate;
+  where?: CompiledWhere;
   page?: PageSpec;
   hop?: Hop;
   singular: boolean;
@@ -56,7 +76,8 @@ export function runQuery(
   const filter = options.requester.admin ? undefined : (options.policy ?? ALLOW_ALL).queryFilter(options.requester, reader);
   const planner = new Planner(attrs, reader, root, options, filter);
   const plans = forms.map((form) => planner.plan(form, form.k));
-  const evaluator = new Evaluator(reader, filter);
+  const indexes = { store, app: store.keys.app(appId), cap: options.candidateCap ?? CANDIDATE_CAP };
+  const evaluator = new Evaluator(options.useIndexes === false ? undefined : indexes, reader, filter, options.meta);
   const result: JsonObject = {};
   for (const plan of plans) setKey(result, plan.form.k, evaluator.top(plan));
   return result;
@@ -73,7 +94,7 @@ class Planner {
 
   plan(form: Form, etype: string, hop?: Hop): Plan {
     let missing = !this.attrs.idAttr(etype);
-    let where: Predicate | undefined;
+    let where: CompiledWhere | undefined;
     if (!missing && form.options.where) {
       // Entities a where path goes through must be visible too (instaql.clj filters whole join rows).
       const filter = this.filter;
@@ -126,21 +147,22 @@ const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
 
 class Evaluator {
   constructor(
+    /** Where the indexes are; absent, every namespace is read whole. */
+    private readonly indexes: IndexAccess | undefined,
     private readonly reader: QueryReader,
     private readonly filter: QueryFilter | undefined,
+    private readonly meta?: ResultMeta,
   ) {}
 
   top(plan: Plan): Json {
-    // /admin/query never returns aggregates; the count only travels over subscriptions.
-    if (plan.missing || plan.form.options.aggregate) return [];
-    let rows: Row[] = this.reader.entities(plan.etype).filter((r) => !plan.where || plan.where(r.id));
-    if (plan.page) {
-      const page = plan.page;
-      rows = paginate(
-        page,
-        rows.map((r) => ({ ...r, key: orderKey(page, r, page.byCreatedAt ? null : this.reader.values(r.id, page.attr)[0]) })),
-      );
+    if (plan.missing) return [];
+    // The tree never holds aggregated entities; the count only travels in a subscription's result-meta.
+    if (plan.form.options.aggregate) {
+      if (this.meta) setKey(this.meta.aggregate, plan.form.k, { count: topRows(this.indexes, this.reader, plan).length });
+      return [];
     }
+    const rows = topRows(this.indexes, this.reader, plan);
+    if (this.meta && plan.page) setKey(this.meta['page-info'], plan.form.k, pageInfoOf(this.indexes, this.reader, { ...plan, page: plan.page }, rows));
     return this.sorted(plan, rows.map((r) => this.build(plan, r.id, r.createdAt)));
   }
 
@@ -153,7 +175,7 @@ class Evaluator {
       if (seen.has(id)) continue;
       seen.add(id);
       const createdAt = this.reader.createdAt(plan.etype, id);
-      if (createdAt === undefined || (plan.where && !plan.where(id))) continue;
+      if (createdAt === undefined || (plan.where && !plan.where.test(id))) continue;
       built.push(this.build(plan, id, createdAt));
     }
     const entries = this.sorted(plan, built);

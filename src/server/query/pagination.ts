@@ -7,7 +7,8 @@ import { friendlyName, type Attr, type AttrIndex } from '../storage/attrs.js';
 import { compareUuids } from '../json.js';
 import { parseDateValue } from '../dates.js';
 import type { Cursor, Direction, Form } from './forms.js';
-import { compareTyped, typedValue } from './where.js';
+import { typedValue } from '../storage/sortValue.js';
+import { compareTyped } from './where.js';
 
 export interface PageSpec {
   /** The namespace's `id` attr when ordering by serverCreatedAt. */
@@ -124,7 +125,7 @@ function compareRows(a: { key?: Row['key']; id: string }, b: { key?: Row['key'];
   return compareUuids(a.id, b.id);
 }
 
-function cursorRow(spec: PageSpec, cursor: Cursor): { key?: Row['key']; id: string } {
+export function cursorRow(spec: PageSpec, cursor: Cursor): { key?: Row['key']; id: string } {
   const id = String(cursor[0]);
   if (spec.byCreatedAt) return { id, key: typeof cursor[3] === 'number' ? cursor[3] : undefined };
   const raw = cursor[2];
@@ -132,24 +133,37 @@ function cursorRow(spec: PageSpec, cursor: Cursor): { key?: Row['key']; id: stri
   return { id, key };
 }
 
+/** Whether the row comes after the `after` cursor in page order (or sits on it, when inclusive). */
+function isAfter(spec: PageSpec, row: Row): boolean {
+  if (!spec.after) return true;
+  const cmp = sign(spec) * compareRows(row, cursorRow(spec, spec.after));
+  return cmp > 0 || (cmp === 0 && spec.afterInclusive);
+}
+
+/** Whether the row comes before the `before` cursor in page order (or sits on it, when inclusive). */
+function isBefore(spec: PageSpec, row: Row): boolean {
+  if (!spec.before) return true;
+  const cmp = sign(spec) * compareRows(row, cursorRow(spec, spec.before));
+  return cmp < 0 || (cmp === 0 && spec.beforeInclusive);
+}
+
+function sign(spec: PageSpec): number {
+  return spec.direction === 'asc' ? 1 : -1;
+}
+
+/**
+ * Where a row stands for a scan in the order a page is read (`last` pages from the end): not yet at the
+ * starting cursor, inside, or past the other cursor (and so is every row after it).
+ */
+export function withinCursors(spec: PageSpec, row: Row): 'before-start' | 'inside' | 'past-end' {
+  const [start, end] = spec.last ? [isBefore(spec, row), isAfter(spec, row)] : [isAfter(spec, row), isBefore(spec, row)];
+  if (!start) return 'before-start';
+  return end ? 'inside' : 'past-end';
+}
+
 /** Applies order, cursors, offset and limit to the rows that matched `where`. */
 export function paginate(spec: PageSpec, rows: Row[]): Row[] {
-  const sign = spec.direction === 'asc' ? 1 : -1;
-  let out = [...rows].sort((a, b) => sign * compareRows(a, b));
-  if (spec.after) {
-    const c = cursorRow(spec, spec.after);
-    out = out.filter((r) => {
-      const cmp = sign * compareRows(r, c);
-      return cmp > 0 || (cmp === 0 && spec.afterInclusive);
-    });
-  }
-  if (spec.before) {
-    const c = cursorRow(spec, spec.before);
-    out = out.filter((r) => {
-      const cmp = sign * compareRows(r, c);
-      return cmp < 0 || (cmp === 0 && spec.beforeInclusive);
-    });
-  }
+  let out = [...rows].sort((a, b) => sign(spec) * compareRows(a, b)).filter((r) => isAfter(spec, r) && isBefore(spec, r));
   if (spec.last) out.reverse();
   const start = spec.offset ?? 0;
   out = out.slice(start, spec.limit !== undefined ? start + spec.limit : undefined);

@@ -25,14 +25,17 @@ export class QueryReader {
     private readonly deadline?: Deadline,
   ) {}
 
-  /** Every entity of the namespace (those with an `id` triple) with its serverCreatedAt. */
+  /** Every entity of the namespace (those with an `id` triple) with its serverCreatedAt: a full scan. */
   entities(etype: string): EntityRef[] {
     return [...this.idMap(etype)].map(([id, createdAt]) => ({ id, createdAt }));
   }
 
-  /** An entity exists in a namespace when it has that namespace's `id` triple. */
+  /** An entity exists in a namespace when it has that namespace's `id` triple (read with its other triples). */
   createdAt(etype: string, eid: string): number | undefined {
-    return this.idMap(etype).get(eid);
+    const cached = this.idCache.get(etype);
+    if (cached) return cached.get(eid);
+    const idAttr = this.attrs.idAttr(etype);
+    return idAttr && this.triples(eid).find((t) => t.attr_id === idAttr.id)?.created_at;
   }
 
   triples(eid: string): TripleRow[] {

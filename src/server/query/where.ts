@@ -8,15 +8,32 @@
 
 import { validationError } from '../errors.js';
 import { friendlyName, type Attr, type AttrIndex } from '../storage/attrs.js';
-import { coerceUuid, jsonEqual, jsonType, toJson, type Json } from '../json.js';
+import { typedValue, type Scalar } from '../storage/sortValue.js';
+import { coerceUuid, encode, jsonEqual, jsonType, toJson, type Json } from '../json.js';
 import { isRelativeDateWord, parseDateValue } from '../dates.js';
 import type { Cond, WhereOp } from './forms.js';
+import { isExactLeaf, type IndexHint, type LeafHint } from './indexHint.js';
 import type { QueryReader } from './reader.js';
 
 /** Raised when a where clause names an attr or link that does not exist: the namespace yields []. */
 export class MissingAttr extends Error {}
 
 export type Predicate = (eid: string) => boolean;
+
+/** Longest link path (in hops) that becomes SQL; longer ones are only tested (existsPath). */
+const MAX_INDEXED_HOPS = 16;
+
+/**
+ * A where clause compiled twice: `test` decides exactly, with Instant's semantics, whether an entity
+ * matches; `index`, when present, finds through an index a superset of the entities that can match
+ * (indexHint.ts), so that `test` only runs on those.
+ */
+export interface CompiledWhere {
+  test: Predicate;
+  index?: IndexHint;
+  /** The index hint selects exactly the entities `test` accepts (so `test` need not run on them). */
+  exact: boolean;
+}
 
 export interface WhereContext {
   attrs: AttrIndex;
@@ -47,21 +64,34 @@ export function resolveLink(attrs: AttrIndex, etype: string, label: string): Hop
   return fwd ? { attr, forward: true, target: attr.revEtype! } : { attr, forward: false, target: attr.etype };
 }
 
-export function compileWhere(ctx: WhereContext, etype: string, conds: Cond[]): Predicate {
-  const preds = conds.map((c) => compileCond(ctx, etype, c));
-  return (eid) => preds.every((p) => p(eid));
+/** All conditions must hold: any one of them that an index can answer narrows the candidates. */
+export function compileWhere(ctx: WhereContext, etype: string, conds: Cond[]): CompiledWhere {
+  const parts = conds.map((c) => compileCond(ctx, etype, c));
+  const hints = parts.flatMap((p) => (p.index ? [p.index] : []));
+  return {
+    test: (eid) => parts.every((p) => p.test(eid)),
+    index: hints.length ? { kind: 'and', parts: hints } : undefined,
+    // The SQL of a conjunction is its most selective part alone.
+    exact: parts.length === 1 && parts[0].exact,
+  };
 }
 
-function compileCond(ctx: WhereContext, etype: string, cond: Cond): Predicate {
+function compileCond(ctx: WhereContext, etype: string, cond: Cond): CompiledWhere {
   if (cond.kind === 'and') return compileWhere(ctx, etype, cond.conds);
   if (cond.kind === 'or') {
-    const preds = cond.conds.map((c) => compileCond(ctx, etype, c));
-    return (eid) => preds.some((p) => p(eid));
+    const parts = cond.conds.map((c) => compileCond(ctx, etype, c));
+    // A union is only a superset when every branch has one.
+    const indexable = parts.every((p) => p.index);
+    return {
+      test: (eid) => parts.some((p) => p.test(eid)),
+      index: indexable ? { kind: 'or', parts: parts.map((p) => p.index!) } : undefined,
+      exact: indexable && parts.every((p) => p.exact),
+    };
   }
   return compilePath(ctx, etype, cond.path, cond.where);
 }
 
-function compilePath(ctx: WhereContext, etype: string, path: string[], where: WhereOp): Predicate {
+function compilePath(ctx: WhereContext, etype: string, path: string[], where: WhereOp): CompiledWhere {
   const hops: Hop[] = [];
   let current = etype;
   for (const label of path.slice(0, -1)) {
@@ -82,7 +112,20 @@ function compilePath(ctx: WhereContext, etype: string, path: string[], where: Wh
       : valueLeaf(ctx, label, attr, where);
   // `$not` and `$isNull: true` also hold when a link on the way is missing.
   const matchesWhenMissing = where.op === 'not' || (where.op === 'isNull' && where.value);
-  return (eid) => existsPath(ctx, eid, hops, leaf, matchesWhenMissing);
+  // Each hop nests a subquery; SQLite parses a bounded depth, and long paths are rare and tested linearly.
+  const index = leaf.index && hops.length <= MAX_INDEXED_HOPS ? leaf.index : undefined;
+  return {
+    test: (eid) => existsPath(ctx, eid, hops, leaf.test, matchesWhenMissing),
+    index: index && { kind: 'path', hops, leaf: index },
+    // Permissions hide linked entities from a path; SQL does not know them.
+    exact: index !== undefined && isExactLeaf(index) && (hops.length === 0 || !ctx.visible),
+  };
+}
+
+/** A leaf's exact test, and the index hint for the entities holding a matching value (absent: none). */
+interface Leaf {
+  test: (eid: string) => boolean;
+  index?: LeafHint;
 }
 
 /**
@@ -109,7 +152,7 @@ function existsPath(ctx: WhereContext, eid: string, hops: Hop[], leaf: (eid: str
 
 // ---- links as the last segment: values are the linked ids ----
 
-function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): (eid: string) => boolean {
+function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): Leaf {
   const ids = (eid: string) => ctx.reader.linked(eid, hop.attr, hop.forward);
   const errIn = [...ctx.in, '$', 'where', label];
   const asUuid = (v: unknown, shown: unknown): string => {
@@ -122,7 +165,7 @@ function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): (
   switch (where.op) {
     case 'eq': {
       const id = asUuid(where.value, where.value);
-      return (eid) => ids(eid).includes(id);
+      return { test: (eid) => ids(eid).includes(id), index: { kind: 'link', attr: hop.attr, forward: hop.forward, ids: [id] } };
     }
     case 'in': {
       const wanted = where.values.map((v) => {
@@ -137,21 +180,26 @@ function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): (
         ]);
       });
       const wantedSet = new Set(wanted);
-      return (eid) => ids(eid).some((id) => wantedSet.has(id));
+      return {
+        test: (eid) => ids(eid).some((id) => wantedSet.has(id)),
+        index: { kind: 'link', attr: hop.attr, forward: hop.forward, ids: [...wantedSet] },
+      };
     }
     case 'not': {
       const id = asUuid(where.value, { $not: where.value });
-      return (eid) => {
-        const linked = ids(eid);
-        return linked.length === 0 || linked.some((x) => x !== id);
+      return {
+        test: (eid) => {
+          const linked = ids(eid);
+          return linked.length === 0 || linked.some((x) => x !== id);
+        },
       };
     }
     case 'isNull':
-      return where.value ? (eid) => ids(eid).length === 0 : (eid) => ids(eid).length > 0;
+      return { test: where.value ? (eid) => ids(eid).length === 0 : (eid) => ids(eid).length > 0 };
     default:
       // Comparison operators on a link: the operator map is not a uuid.
       asUuid(undefined, { [where.op]: where.value });
-      return () => false;
+      return { test: () => false };
   }
 }
 
@@ -159,46 +207,61 @@ function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): (
 
 type Coerce = (v: Json) => Json | number;
 
-function valueLeaf(ctx: WhereContext, label: string, attr: Attr, where: WhereOp): (eid: string) => boolean {
+function valueLeaf(ctx: WhereContext, label: string, attr: Attr, where: WhereOp): Leaf {
   const values = (eid: string) => ctx.reader.values(eid, attr);
   const errIn = [...ctx.in, '$', 'where', label];
   if (where.op === 'isNull') {
     return where.value
-      ? (eid) => values(eid).every((v) => v === null)
-      : (eid) => values(eid).some((v) => v !== null);
+      ? { test: (eid) => values(eid).every((v) => v === null) }
+      : { test: (eid) => values(eid).some((v) => v !== null), index: { kind: 'not-null', attr } };
   }
   if (where.op !== 'eq' && where.op !== 'in' && where.op !== 'not') {
     return comparisonLeaf(ctx, errIn, attr, where, values);
   }
   const matches = equalityMatcher(ctx, errIn, attr, where);
+  const byInstant = matches !== jsonEqual;
   switch (where.op) {
     case 'eq':
-      return (eid) => values(eid).some((v) => matches(v, where.value));
+      return {
+        test: (eid) => values(eid).some((v) => matches(v, where.value)),
+        index: byInstant
+          ? { kind: 'sorted-eq', attr, values: [coerceTyped(ctx, errIn, attr, where.value) as number] }
+          : { kind: 'value-eq', attr, json: [encode(where.value)] },
+      };
     case 'in': {
       if (where.values.includes(null) && !attr.indexed) throwNilInNotIndexed(ctx, attr);
       const wanted = where.values;
-      if (matches === jsonEqual) {
+      // `null` in the list also matches entities without the attr, which no index lists.
+      const hasNull = wanted.includes(null);
+      if (!byInstant) {
         // Plain JSON equality against scalars: a set keeps huge `$in` lists linear.
         const wantedSet = new Set<Json>(wanted);
-        return (eid) => {
-          const vs = values(eid);
-          if (vs.length === 0) return wantedSet.has(null);
-          return vs.some((v) => (v === null || typeof v !== 'object') && wantedSet.has(v));
+        return {
+          test: (eid) => {
+            const vs = values(eid);
+            if (vs.length === 0) return wantedSet.has(null);
+            return vs.some((v) => (v === null || typeof v !== 'object') && wantedSet.has(v));
+          },
+          index: hasNull ? undefined : { kind: 'value-eq', attr, json: [...new Set(wanted.map((w) => encode(w)))] },
         };
       }
       // Indexed dates compare instants (equalityMatcher): each literal is coerced once, into a set.
-      const instants = new Set(wanted.filter((w) => w !== null).map((w) => coerceTyped(ctx, errIn, attr, w)));
-      const hasNull = wanted.includes(null);
-      return (eid) => {
-        const vs = values(eid);
-        if (vs.length === 0) return hasNull;
-        return vs.some((v) => (v === null ? hasNull : instants.has(parseDateValue(v) as number)));
+      const instants = new Set(wanted.filter((w) => w !== null).map((w) => coerceTyped(ctx, errIn, attr, w) as number));
+      return {
+        test: (eid) => {
+          const vs = values(eid);
+          if (vs.length === 0) return hasNull;
+          return vs.some((v) => (v === null ? hasNull : instants.has(parseDateValue(v) as number)));
+        },
+        index: hasNull ? undefined : { kind: 'sorted-eq', attr, values: [...instants] },
       };
     }
     case 'not':
-      return (eid) => {
-        const vs = values(eid);
-        return vs.length === 0 || vs.some((v) => v === null || !matches(v, where.value));
+      return {
+        test: (eid) => {
+          const vs = values(eid);
+          return vs.length === 0 || vs.some((v) => v === null || !matches(v, where.value));
+        },
       };
   }
 }
@@ -280,7 +343,7 @@ function comparisonLeaf(
   attr: Attr,
   where: Extract<WhereOp, { op: '$gt' | '$gte' | '$lt' | '$lte' | '$like' | '$ilike' }>,
   values: (eid: string) => Json[],
-): (eid: string) => boolean {
+): Leaf {
   const type = assertComparable(ctx, errIn, attr);
   const opIn = [...errIn, where.op];
   if ((where.op === '$like' || where.op === '$ilike') && typeof where.value !== 'string') {
@@ -294,15 +357,23 @@ function comparisonLeaf(
   }
   const target = comparisonValue(ctx, opIn, attr, type, where.value);
   if (where.op === '$like' || where.op === '$ilike') {
-    const re = likeToRegExp(String(target), where.op === '$ilike');
-    return (eid) => values(eid).some((v) => typeof v === 'string' && re.test(v));
+    const caseInsensitive = where.op === '$ilike';
+    const re = likeToRegExp(String(target), caseInsensitive);
+    const prefix = likePrefix(String(target), caseInsensitive);
+    return {
+      test: (eid) => values(eid).some((v) => typeof v === 'string' && re.test(v)),
+      index: prefix && type === 'string' ? { kind: 'prefix', attr, prefix } : undefined,
+    };
   }
-  const test = COMPARATORS[where.op];
-  return (eid) =>
-    values(eid).some((v) => {
-      const x = typedValue(type, v);
-      return x !== undefined && test(compareTyped(x, target), 0);
-    });
+  const compare = COMPARATORS[where.op];
+  return {
+    test: (eid) =>
+      values(eid).some((v) => {
+        const x = typedValue(type, v);
+        return x !== undefined && compare(compareTyped(x, target), 0);
+      }),
+    index: { kind: 'range', attr, op: where.op, value: target },
+  };
 }
 
 const COMPARATORS: Record<'$gt' | '$gte' | '$lt' | '$lte', (a: number, b: number) => boolean> = {
@@ -341,20 +412,40 @@ function comparisonValue(ctx: WhereContext, opIn: string[], attr: Attr, type: st
   return v as string | number | boolean;
 }
 
-/** The comparable form of a stored value for a checked type (dates as ms). */
-export function typedValue(type: string, v: unknown): string | number | boolean | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (type === 'date') return parseDateValue(v);
-  return jsonType(v) === type ? (v as string | number | boolean) : undefined;
-}
-
-/** Total order on comparable scalars: booleans false < true, strings by UTF-16 code units like Java. */
-export function compareTyped(a: string | number | boolean, b: string | number | boolean): number {
+/**
+ * Total order on comparable scalars: booleans false < true, numbers, and strings by code point (the order
+ * of UTF-8 bytes, which is how SQLite's index and Postgres' C collation compare them).
+ */
+export function compareTyped(a: Scalar, b: Scalar): number {
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareCodePoints(String(a), String(b));
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function compareCodePoints(x: string, y: string): number {
+  // UTF-16 order only differs from code point order when a surrogate pair is involved.
+  if (!SURROGATE.test(x) && !SURROGATE.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  const xs = [...x].map((c) => c.codePointAt(0)!);
+  const ys = [...y].map((c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(xs.length, ys.length); i++) if (xs[i] !== ys[i]) return xs[i] - ys[i];
+  return xs.length - ys.length;
+}
+
+/**
+ * The literal text before the first wildcard of a LIKE pattern, when every match starts with it: a range
+ * of the index. For `$ilike` only a prefix without letters that have case qualifies.
+ */
+function likePrefix(pattern: string, caseInsensitive: boolean): string | undefined {
+  let prefix = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '%' || c === '_') break;
+    prefix += c === '\\' && i + 1 < pattern.length ? pattern[++i] : c;
+  }
+  if (caseInsensitive && prefix.toLowerCase() !== prefix.toUpperCase()) return undefined;
+  return prefix || undefined;
 }
 
 /** SQL LIKE: `%` any run, `_` one character, backslash escapes (Postgres' default escape). */

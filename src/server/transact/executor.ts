@@ -8,10 +8,12 @@ import type { Attr, AttrIndex, AttrStore } from '../storage/attrs.js';
 import { InstantError } from '../errors.js';
 import type { TripleStore } from '../storage/triples.js';
 import { ALLOW_ALL, type PermissionPolicy, type Requester } from '../permissions.js';
+import { assertStepsStorable } from './nullChars.js';
 import { expandCascades, resolveDeleteLookups, validateModes, type DataView } from './preprocess.js';
 import { validateRequired } from './required.js';
-import type { TxOp, TxStep } from './txSteps.js';
+import { LookupRef, type TxOp, type TxStep } from './txSteps.js';
 import { GroupWriter } from './writes.js';
+import { sortsDifferently } from '../storage/sortValue.js';
 
 export interface ExecuteOptions {
   store: TripleStore;
@@ -27,6 +29,15 @@ export interface ExecuteOptions {
 export interface TxResult {
   txId: number;
   createdAt: number;
+  /** What the transaction wrote, for live queries (which subscriptions can have changed). */
+  changes: TxChanges;
+}
+
+export interface TxChanges {
+  /** Every attr with a triple written or removed, plus every attr a step names (a superset is harmless). */
+  attrIds: ReadonlySet<string>;
+  /** Attrs were added, updated or deleted: queries may resolve differently, whatever they read. */
+  attrsChanged: boolean;
 }
 
 export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult {
@@ -39,10 +50,28 @@ export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult 
   validateModes(view, order.flatMap((op) => grouped.get(op) ?? []));
   const tx = opts.store.beginTransaction(opts.appId, opts.now);
   const writer = new GroupWriter(view, tx.createdAt);
-  for (const op of order) runGroup(opts, view, writer, op, grouped.get(op) ?? []);
+  for (const op of order) {
+    const group = grouped.get(op) ?? [];
+    assertStepsStorable(group);
+    runGroup(opts, view, writer, op, group);
+  }
   validateRequired(view, writer.touched);
   permissions?.afterWrite();
-  return { txId: tx.id, createdAt: tx.createdAt };
+  return { txId: tx.id, createdAt: tx.createdAt, changes: changesOf([...steps, ...prepared], writer.touched) };
+}
+
+/** `touched` holds `entity\0attr` keys (writes.ts); steps add the attrs they name, lookups included. */
+function changesOf(steps: TxStep[], touched: ReadonlySet<string>): TxChanges {
+  const attrIds = new Set<string>();
+  for (const key of touched) attrIds.add(key.slice(key.indexOf('\u0000') + 1));
+  let attrsChanged = false;
+  for (const step of steps) {
+    if (step.op === 'add-attr' || step.op === 'update-attr' || step.op === 'delete-attr') attrsChanged = true;
+    if ('attrId' in step) attrIds.add(step.attrId);
+    if ('eid' in step && step.eid instanceof LookupRef) attrIds.add(step.eid.attrId);
+    if ('value' in step && step.value instanceof LookupRef) attrIds.add(step.value.attrId);
+  }
+  return { attrIds, attrsChanged };
 }
 
 /** Two attrs can't share a forward identity (Instant's `app_ident_uq`). */
@@ -86,7 +115,10 @@ function runGroup(opts: ExecuteOptions, view: DataView, writer: GroupWriter, op:
     case 'update-attr':
       for (const s of of('update-attr')) {
         const current = view.attrs.get(s.attr.id);
-        if (current) opts.attrStore.update(opts.appId, { ...current, ...s.attr });
+        if (!current) continue;
+        const next = { ...current, ...s.attr };
+        opts.attrStore.update(opts.appId, next);
+        if (sortsDifferently(current, next)) opts.store.resort(opts.appId, next);
       }
       return;
     case 'delete-attr':

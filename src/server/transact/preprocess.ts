@@ -6,6 +6,7 @@ import { validationError } from '../errors.js';
 import { encode } from '../json.js';
 import type { AttrIndex } from '../storage/attrs.js';
 import type { TripleStore } from '../storage/triples.js';
+import { assertLookupStorable } from './nullChars.js';
 import { LookupRef, eidToString, type TxStep } from './txSteps.js';
 
 export interface DataView {
@@ -27,6 +28,7 @@ export function resolveDeleteLookups(view: DataView, steps: TxStep[]): TxStep[] 
   const out: TxStep[] = [];
   for (const step of steps) {
     if ((step.op === 'delete-entity' || step.op === 'rule-params') && step.eid instanceof LookupRef) {
+      if (step.op === 'delete-entity') assertLookupStorable(step.eid);
       const eid = resolveLookup(view, step.eid);
       if (eid) out.push({ ...step, eid });
       else if (step.op === 'rule-params') out.push(step);
@@ -93,7 +95,10 @@ export function validateModes(view: DataView, steps: TxStep[]): void {
   );
   if (moded.length === 0) return;
   const exists = (s: (typeof moded)[number]): boolean => {
-    if (s.eid instanceof LookupRef) return resolveLookup(view, s.eid) !== undefined;
+    if (s.eid instanceof LookupRef) {
+      assertLookupStorable(s.eid);
+      return resolveLookup(view, s.eid) !== undefined;
+    }
     const etype = view.attrs.get(s.attrId)?.etype;
     return etype !== undefined && existsInEtype(view, s.eid, etype);
   };

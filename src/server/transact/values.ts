@@ -1,36 +1,50 @@
 // Write-time checks on single values, mirroring the triples table's check constraints and unique index
-// as Instant translates their violations (exception.clj).
+// as Instant translates their violations (exception.clj `translate-and-throw-psql-exception!`).
 
 import { InstantError } from '../errors.js';
 import { getKey, isObject, isUuid, jsonType, setKey, type Json } from '../json.js';
 import { parseDateValue } from '../dates.js';
 import type { Attr } from '../storage/attrs.js';
+import { jsonbSize, rowDetailValue } from './jsonb.js';
 
-function checkViolation(message: string, attr: Attr, eid: string, value: Json): InstantError {
+/** `pg_column_size(value) <= 1024` on indexed, unique and link triples (01_bootstrap.up.sql). */
+const MAX_CONSTRAINED_VALUE_BYTES = 1024;
+
+/**
+ * The hint is built from Postgres's "Failing row contains (...)" detail, where a column shows at most 64
+ * bytes of its text and a null column shows as the word `null` (so `checked-data-type` is then "null").
+ */
+function checkViolation(message: string, attr: Attr, eid: string, value: Json, extra: Record<string, unknown> = {}): InstantError {
   return new InstantError('validation-failed', message, {
     namespace: attr.etype,
     attribute: attr.label,
-    value,
-    'checked-data-type': attr.checkedType ?? null,
+    value: rowDetailValue(value).value,
+    'checked-data-type': attr.checkedType ?? 'null',
     'attr-id': attr.id,
     'entity-id': eid,
+    ...extra,
   });
 }
 
-/** `valid_value_data_type` / `valid_ref_value`. Null is accepted by every checked type. */
+/**
+ * The triples table's checks, in the order Postgres runs them (by constraint name):
+ * `indexed_values_are_constrained`, `valid_ref_value`, `valid_value_data_type`. Null passes every type.
+ */
 export function assertValidValue(attr: Attr, eid: string, value: Json): void {
+  const constrained = attr.valueType === 'ref' || attr.unique || attr.indexed;
+  if (constrained && jsonbSize(value) > MAX_CONSTRAINED_VALUE_BYTES) {
+    const kind = attr.unique ? 'a unique' : 'an indexed';
+    throw checkViolation(`Value is too large for ${kind} attribute.`, attr, eid, value, { 'value-too-large?': true });
+  }
   if (attr.valueType === 'ref') {
     if (!isUuid(value)) throw checkViolation('Linked value must be a valid uuid.', attr, eid, value);
     return;
   }
   const type = attr.checkedType;
   if (!type || value === null || matchesType(type, value)) return;
-  throw checkViolation(
-    `Invalid value type for ${attr.etype}.${attr.label}. Value must be a ${type} but the provided value type is ${jsonType(value)}.`,
-    attr,
-    eid,
-    value,
-  );
+  // A value cut short in the detail no longer parses, so Instant cannot name its type.
+  const provided = rowDetailValue(value).truncated ? '' : ` but the provided value type is ${jsonType(value)}`;
+  throw checkViolation(`Invalid value type for ${attr.etype}.${attr.label}. Value must be a ${type}${provided}.`, attr, eid, value);
 }
 
 function matchesType(type: string, value: Json): boolean {

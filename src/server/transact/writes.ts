@@ -56,7 +56,7 @@ export class GroupWriter {
     if (existing) return existing;
     const eid = attr.label === 'id' ? (coerceUuid(lookup.value) ?? String(lookup.value)) : randomUUID();
     assertValidValue(attr, eid, lookup.value);
-    this.view.store.insert(this.view.appId, eid, attr.id, encode(lookup.value), this.now);
+    this.view.store.insert(this.view.appId, eid, attr, encode(lookup.value), this.now);
     this.lookupCreated.add(`${eid}\u0000${attr.id}`);
     this.touch(eid, attr.id);
     return eid;
@@ -123,8 +123,8 @@ export class GroupWriter {
     this.assertUnique(eid, attr, value, json);
     // Like Instant's upsert, a new value keeps the triple's original created_at.
     const createdAt = current[0]?.created_at ?? this.now;
-    this.view.store.deleteValues(this.view.appId, eid, attr.id);
-    this.view.store.insert(this.view.appId, eid, attr.id, json, createdAt);
+    if (current.length) this.view.store.deleteValues(this.view.appId, eid, attr.id);
+    this.view.store.insert(this.view.appId, eid, attr, json, createdAt);
     this.touch(eid, attr.id);
   }
 
@@ -133,7 +133,7 @@ export class GroupWriter {
     assertValidValue(attr, eid, value);
     const json = encode(value);
     this.assertUnique(eid, attr, value, json);
-    if (this.view.store.insert(this.view.appId, eid, attr.id, json, this.now)) this.touch(eid, attr.id);
+    if (this.view.store.insert(this.view.appId, eid, attr, json, this.now)) this.touch(eid, attr.id);
   }
 
   private assertUnique(eid: string, attr: Attr, value: Json, json: string): void {
@@ -151,7 +151,7 @@ export class GroupWriter {
     for (const attr of this.view.attrs.ofEtype(etype)) {
       if (!attr.indexed || attr.valueType !== 'blob' || attr.label === 'id' || attr.catalog === 'system') continue;
       if (this.view.store.values(this.view.appId, eid, attr.id).length) continue;
-      this.view.store.insert(this.view.appId, eid, attr.id, 'null', this.now);
+      this.view.store.insert(this.view.appId, eid, attr, 'null', this.now);
       this.touch(eid, attr.id);
     }
   }

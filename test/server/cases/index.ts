@@ -6,6 +6,7 @@ import { TRANSACT_CASES } from './transact.js';
 import { AUTH_CASES } from './auth.js';
 import { WIRE_CASES } from './wire.js';
 import { PERMS_CASES } from './perms.js';
+import { VALUE_CASES } from './values.js';
 import { FIXTURES as BASE_FIXTURES } from './fixtures.js';
 import { PERMS_FIXTURES } from './permsFixtures.js';
 
@@ -14,6 +15,7 @@ export const FIXTURES = { ...BASE_FIXTURES, ...PERMS_FIXTURES };
 export const ALL_CASES: { group: string; cases: ConformanceCase[] }[] = [
   { group: 'query', cases: QUERY_CASES },
   { group: 'transact', cases: TRANSACT_CASES },
+  { group: 'values', cases: VALUE_CASES },
   { group: 'auth', cases: AUTH_CASES },
   { group: 'wire', cases: WIRE_CASES },
   { group: 'perms', cases: PERMS_CASES },

@@ -34,6 +34,12 @@ const txStepError = (message: string) => ({
   error: { status: 400, type: 'validation-failed', message: `Validation failed for tx-step: ${message}`, hint: { 'data-type': 'tx-step', errors: [{ message }] } },
 });
 
+/** transaction_test.clj `linked-data-perm`'s rules, on goals ↔ todos. */
+const LINKED_DATA_RULES = {
+  goals: { allow: { link: { todos: 'newData.title == linkedData.title' }, unlink: { todos: 'data.title == linkedData.title' } } },
+  todos: { allow: { link: { goal: 'newData.title == linkedData.title' }, unlink: { goal: 'data.title == linkedData.title' } } },
+};
+
 const ALL_HANDLES = ['alex', 'joe', 'nicolegf', 'stopa'];
 
 export const PERMS_CASES: ConformanceCase[] = [
@@ -763,6 +769,79 @@ export const PERMS_CASES: ConformanceCase[] = [
         [['goals', { data: 'update', linkedData: 'update' }, false]],
       ],
     },
+  },
+  {
+    // transaction_test.clj `linked-data-perm`: permissioned_transaction.clj builds newData from a map that
+    // starts as the loaded entities, so the target of a link (which no step writes) has its own data.
+    name: 'link and unlink rules on both sides: the target\'s newData is its loaded data',
+    covers: ['semantics 5.2'],
+    fixture: 'permsTodo',
+    rules: LINKED_DATA_RULES,
+    run: async (db) => {
+      const [goal, same, other] = [id(), id(), id()];
+      await db.transact([
+        db.tx.goals[goal].update({ title: 'same' }),
+        db.tx.todos[same].update({ title: 'same' }),
+        db.tx.todos[other].update({ title: 'other' }),
+      ]);
+      const user = guest(db);
+      return [
+        await outcome(user.transact(db.tx.goals[goal].link({ todos: same }))),
+        await outcome(user.transact(db.tx.goals[goal].unlink({ todos: same }))),
+        await outcome(user.transact(db.tx.todos[same].link({ goal }))),
+        await outcome(user.transact(db.tx.goals[goal].link({ todos: other }))),
+      ];
+    },
+    expect: { result: ['ok', 'ok', 'ok', '400 permission-denied'] },
+  },
+  {
+    name: 'link rules after the write: a new entity linked to an existing one sees it as linkedData',
+    covers: ['semantics 5.2'],
+    fixture: 'permsTodo',
+    rules: LINKED_DATA_RULES,
+    run: async (db) => {
+      const existing = id();
+      await db.transact(db.tx.todos[existing].update({ title: 'existing' }));
+      const user = guest(db);
+      const [goal, todo] = [id(), id()];
+      return [
+        // Both new (transaction_test.clj `linked-data-perm`, "post-checks").
+        await outcome(user.transact([db.tx.goals[goal].update({ title: 'fresh' }), db.tx.todos[todo].update({ title: 'fresh' }), db.tx.goals[goal].link({ todos: todo })])),
+        await outcome(user.transact(db.tx.goals[id()].update({ title: 'existing' }).link({ todos: existing }))),
+        await outcome(user.transact(db.tx.goals[id()].update({ title: 'nope' }).link({ todos: existing }))),
+      ];
+    },
+    expect: { result: ['ok', 'ok', '400 permission-denied'] },
+  },
+  {
+    // transaction_test.clj writes rules such as "size(data.ref('org.id')) == 1 // create"; cel-java accepts
+    // a comment that runs to the end of the rule.
+    name: 'rules may end with a // comment, and // inside a string stays text',
+    covers: ['semantics 5.1'],
+    fixture: 'permsTodo',
+    rules: {
+      goals: {
+        allow: {
+          view: "data.public == true || data.title == 'a // b' // public goals only",
+          create: "newData.title != 'x // y' // anything but that",
+          update: 'false // never',
+          delete: 'true\n// a comment on the last line',
+        },
+      },
+    },
+    run: async (db, ctx) => {
+      const slashes = id();
+      await db.transact(db.tx.goals[slashes].update({ title: 'a // b' }));
+      const user = guest(db);
+      return [
+        await goalTitles(user.query({ goals: {} })),
+        await outcome(user.transact(db.tx.goals[id()].update({ title: 'x // y' }))),
+        await outcome(user.transact(db.tx.goals[id()].update({ title: 'z' }))),
+        await outcome(user.transact(db.tx.goals[ctx.ids.garden].update({ priority: 3 }))),
+        await outcome(user.transact(db.tx.goals[slashes].delete())),
+      ];
+    },
+    expect: { result: [['Grow a garden', 'a // b'], '400 permission-denied', 'ok', '400 permission-denied', 'ok'] },
   },
   {
     name: 'ruleParams travel with the transaction',

@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { GENEROUS_QUERY_TIMEOUT_MS } from '../../support/limits.js';
 import { ROOT } from '../../support/paths.js';
+
+export { GENEROUS_QUERY_TIMEOUT_MS };
 
 /**
  * RELIABILITY_SCALE=4 multiplies the work of the heavy tests (transactions, kill points, clients' rounds).
@@ -92,12 +95,23 @@ export interface ServerProcess {
 }
 
 /**
- * `instant-codegen serve --schema S (--data D | --memory) --port 0 --app-id A --admin-token T`; resolves once
- * it listens.
+ * `instant-codegen serve --schema S (--data D | --memory) --port 0 --app-id A --admin-token T
+ * --query-timeout-ms Q` (Q generous unless given: verification queries read back thousands of entities with
+ * their links); resolves once it listens (or fails after `timeoutMs`, generous: the CLI loads
+ * ts-morph to read the schema, slow on a busy machine).
  */
-export function spawnServe(opts: { schema: string; data?: string; appId: string; adminToken: string; timeoutMs?: number }): Promise<ServerProcess> {
+export function spawnServe(opts: {
+  schema: string;
+  data?: string;
+  appId: string;
+  adminToken: string;
+  timeoutMs?: number;
+  queryTimeoutMs?: number;
+}): Promise<ServerProcess> {
   const storage = opts.data ? ['--data', opts.data] : ['--memory'];
-  const args = [CLI, 'serve', '--schema', opts.schema, ...storage, '--port', '0', '--app-id', opts.appId, '--admin-token', opts.adminToken];
+  const limit = String(opts.queryTimeoutMs ?? GENEROUS_QUERY_TIMEOUT_MS);
+  const args = [CLI, 'serve', '--schema', opts.schema, ...storage, '--port', '0', '--app-id', opts.appId, '--admin-token', opts.adminToken, '--query-timeout-ms', limit];
+  const startMs = opts.timeoutMs ?? 120_000;
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -105,8 +119,8 @@ export function spawnServe(opts: { schema: string; data?: string; appId: string;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`serve did not start within ${opts.timeoutMs ?? 30_000} ms:\n${out}`));
-    }, opts.timeoutMs ?? 30_000);
+      reject(new Error(`serve did not start within ${startMs} ms:\n${out}`));
+    }, startMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -172,8 +186,10 @@ export function rawExchange(url: string, chunks: (string | number)[], maxMs = 10
     socket.on('error', () => finish(true));
     socket.on('connect', async () => {
       for (const c of chunks) {
+        // Stop dripping once the exchange is over (long drips outlive the server's time limits).
+        if (done || socket.destroyed) return;
         if (typeof c === 'number') await sleep(c);
-        else if (!socket.destroyed) socket.write(c);
+        else socket.write(c);
       }
     });
   });

@@ -1,8 +1,10 @@
-// Hostile connections against a server with tight limits (64 KiB bodies, 0.7 s for headers, 1.5 s for a
-// whole request, 400 ms per query): slow-loris clients (silent, partial headers, partial bodies, bodies
-// dripped byte by byte), protocol junk, queries whose result explodes, and hundreds of concurrent hostile
-// requests. Each gets a clear 4xx (408 / 400 / 404 / 413 / 429 / 431), normal requests keep being served
-// while it happens, and nothing is written.
+// Hostile connections: slow-loris clients (silent, partial headers, partial bodies, bodies dripped byte by
+// byte), protocol junk, queries whose result explodes, and hundreds of concurrent hostile requests. Each
+// gets a clear 4xx (408 / 400 / 404 / 413 / 429 / 431), normal requests keep being served while it happens,
+// and nothing is written. Two servers with 64 KiB bodies: `timed` has time limits that the slow clients and
+// the exploding query must run into (5 s for headers, 10 s for a request, 5 s per query), `roomy` has
+// generous ones (2 min), so that a busy machine cannot turn a normal request into a 408 or 429. A limit is
+// shown to fire by a workload that would otherwise run far longer than the limit + 30 s.
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { i } from '@instantdb/admin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { schemaIR } from '../../support/localServer.js';
-import { adminHeaders, query, rawExchange, rowCounts, send, transact, type Reply, type Target } from './helpers.js';
+import { adminHeaders, GENEROUS_QUERY_TIMEOUT_MS, query, rawExchange, rowCounts, send, transact, type Reply, type Target } from './helpers.js';
 
 const schema = i.schema({
   entities: {
@@ -24,20 +26,31 @@ const schema = i.schema({
   },
 });
 
-const LIMITS = { maxBodyBytes: 64 * 1024, headersTimeoutMs: 700, requestTimeoutMs: 1500, queryTimeoutMs: 400 };
+const BODY = { maxBodyBytes: 64 * 1024 };
+const LIMITS = { ...BODY, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, queryTimeoutMs: 5_000 };
+const ROOMY = { ...BODY, headersTimeoutMs: 120_000, requestTimeoutMs: 120_000, queryTimeoutMs: GENEROUS_QUERY_TIMEOUT_MS };
+/** What "it stopped" may take beyond a limit on a fully loaded machine. */
+const SLACK_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), 'instant-codegen-connections-'));
-const dataFile = join(dir, 'local.db');
-let server: RunningServer;
+
+interface Served {
+  server: RunningServer;
+  target: Target;
+  dataFile: string;
+  baseline: Record<string, number>;
+}
+let timed: Served;
+let roomy: Served;
 let T: Target;
-let baseline: Record<string, number>;
 let refusedCount = 0;
 
-beforeAll(async () => {
-  server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined, limits: LIMITS });
-  T = { url: server.url, appId: server.appId, adminToken: server.adminToken };
-  // Two goals and two todos, every goal linked to every todo: a query going back and forth doubles at each level.
+/** Two goals and two todos, every goal linked to every todo: a query going back and forth doubles at each level. */
+async function serve(name: string, limits: typeof LIMITS): Promise<Served> {
+  const dataFile = join(dir, `${name}.db`);
+  const server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined, limits });
+  const target = { url: server.url, appId: server.appId, adminToken: server.adminToken };
   const [g1, g2, t1, t2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const r = await transact(T, [
+  const r = await transact(target, [
     ['update', 'goals', g1, { title: 'g1' }],
     ['update', 'goals', g2, { title: 'g2' }],
     ['update', 'todos', t1, { title: 't1' }],
@@ -46,61 +59,72 @@ beforeAll(async () => {
     ['link', 'goals', g2, { todos: [t1, t2] }],
   ]);
   expect(r.status).toBe(200);
-  baseline = rowCounts(dataFile);
+  return { server, target, dataFile, baseline: rowCounts(dataFile) };
+}
+
+beforeAll(async () => {
+  timed = await serve('timed', LIMITS);
+  roomy = await serve('roomy', ROOMY);
+  T = roomy.target;
 });
 afterAll(async () => {
   console.log(`[hostile connections] ${refusedCount} hostile connections/requests answered with a 4xx, nothing written`);
-  await server?.close();
+  await timed?.server.close();
+  await roomy?.server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function normalQuery(): Promise<{ status: number; ms: number }> {
-  const started = Date.now();
-  const r = await query(T, { goals: { todos: {} } });
+async function normalQuery(t: Target = T): Promise<{ status: number; at: number }> {
+  const r = await query(t, { goals: { todos: {} } });
   if (r.status === 200) expect(r.body.goals).toHaveLength(2);
-  return { status: r.status, ms: Date.now() - started };
+  return { status: r.status, at: Date.now() };
 }
 
-async function stillServingUnchanged(): Promise<void> {
-  expect((await normalQuery()).status).toBe(200);
-  expect(rowCounts(dataFile)).toEqual(baseline);
+async function stillServingUnchanged(s: Served = roomy): Promise<void> {
+  expect((await normalQuery(s.target)).status).toBe(200);
+  expect(rowCounts(s.dataFile)).toEqual(s.baseline);
 }
 
-const head = (method: string, path: string, extra = '') =>
-  `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\napp-id: ${T.appId}\r\nauthorization: Bearer ${T.adminToken}\r\ncontent-type: application/json\r\n${extra}`;
-const writeSteps = () => JSON.stringify({ steps: [['update', 'goals', randomUUID(), { title: 'slow write' }]] });
+const head = (method: string, path: string, extra = '', t: Target = T) =>
+  `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\napp-id: ${t.appId}\r\nauthorization: Bearer ${t.adminToken}\r\ncontent-type: application/json\r\n${extra}`;
+const writeSteps = (title = 'slow write') => JSON.stringify({ steps: [['update', 'goals', randomUUID(), { title }]] });
 
 describe('slow clients', () => {
   it('answers 408 and hangs up on slow-loris clients, while serving everyone else', async () => {
-    const body = writeSteps();
+    const t = timed.target;
+    // Each drip lasts far longer than the request limit + SLACK_MS: only the server can end it in time.
+    const body = writeSteps('s'.repeat(600));
+    const drip = (parts: string[], pauseMs: number) => parts.flatMap((p) => [p, pauseMs]);
     const kinds: [string, () => (string | number)[]][] = [
       ['silent', () => []],
       ['partial headers', () => ['POST /admin/transact HTTP/1.1\r\nhost: 127.0.0.1\r\n']],
-      ['headers dripped', () => [head('POST', '/admin/transact'), ...Array.from({ length: 40 }, (_, k) => [`x-drip-${k}: 1\r\n`, 100]).flat()]],
-      ['partial body', () => [head('POST', '/admin/transact', `content-length: ${body.length}\r\n\r\n`), body.slice(0, 20)]],
-      ['body dripped', () => [head('POST', '/admin/transact', `content-length: ${body.length}\r\n\r\n`), ...[...body.slice(0, -1)].flatMap((c) => [c, 60])]],
-      ['partial chunked body', () => [head('POST', '/admin/transact', 'transfer-encoding: chunked\r\n\r\n'), `${(20).toString(16)}\r\n${body.slice(0, 20)}\r\n`]],
+      ['headers dripped', () => [head('POST', '/admin/transact', '', t), ...drip(Array.from({ length: 600 }, (_, k) => `x-drip-${k}: 1\r\n`), 100)]],
+      ['partial body', () => [head('POST', '/admin/transact', `content-length: ${body.length}\r\n\r\n`, t), body.slice(0, 20)]],
+      ['body dripped', () => [head('POST', '/admin/transact', `content-length: ${body.length}\r\n\r\n`, t), ...drip([...body.slice(0, -1)], 100)]],
+      ['partial chunked body', () => [head('POST', '/admin/transact', 'transfer-encoding: chunked\r\n\r\n', t), `${(20).toString(16)}\r\n${body.slice(0, 20)}\r\n`]],
     ];
     const PER_KIND = 8;
+    const maxMs = LIMITS.requestTimeoutMs + SLACK_MS;
     const slow = kinds.flatMap(([kind, chunks]) =>
-      Array.from({ length: PER_KIND }, () => rawExchange(T.url, chunks(), LIMITS.requestTimeoutMs + 5_000).then((x) => ({ kind, ...x }))),
+      Array.from({ length: PER_KIND }, () => rawExchange(t.url, chunks(), maxMs).then((x) => ({ kind, ...x, at: Date.now() }))),
     );
-    // Everyone else is served promptly while the slow clients hang on.
-    const normal: { status: number; ms: number }[] = [];
+    // Everyone else is served while the slow clients hang on: before the first of them is sent away.
+    const normal: { status: number; at: number }[] = [];
     for (let k = 0; k < 8; k++) {
-      normal.push(await normalQuery());
+      normal.push(await normalQuery(t));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const results = await Promise.all(slow);
     refusedCount += results.length;
     for (const n of normal) expect(n).toMatchObject({ status: 200 });
-    expect(Math.max(...normal.map((n) => n.ms))).toBeLessThan(1_000);
+    expect(Math.max(...normal.map((n) => n.at))).toBeLessThan(Math.min(...results.map((r) => r.at)));
     for (const r of results) {
+      // closed within maxMs: the server hung up, the client did not give up.
       expect({ kind: r.kind, status: r.status, closed: r.closed }).toEqual({ kind: r.kind, status: 408, closed: true });
       expect(r.response).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
-      expect(r.elapsedMs).toBeLessThan(LIMITS.requestTimeoutMs + 1_500);
+      expect(r.elapsedMs).toBeLessThan(maxMs);
     }
-    await stillServingUnchanged();
+    await stillServingUnchanged(timed);
   });
 });
 
@@ -112,14 +136,22 @@ describe('protocol junk', () => {
       ['a negative content-length', [head('POST', '/admin/query', 'content-length: -5\r\n\r\n')], 400],
       ['two content-lengths', [head('POST', '/admin/query', 'content-length: 5\r\ncontent-length: 6\r\n\r\n')], 400],
       ['a 100 KB header', [head('POST', '/admin/query', `x-big: ${'a'.repeat(100_000)}\r\n\r\n`)], 431],
-      ['an HTTP/0.9 request (waits for headers that never come)', ['GET /\r\n'], 408],
     ];
     for (const [what, chunks, status] of junk) {
-      const r = await rawExchange(T.url, chunks, 5_000);
+      const r = await rawExchange(T.url, chunks, SLACK_MS);
       refusedCount++;
       expect({ what, status: r.status }).toEqual({ what, status });
       await stillServingUnchanged();
     }
+    // The header limit fires for it (on the server with short limits; it would otherwise wait forever).
+    const r09 = await rawExchange(timed.target.url, ['GET /\r\n'], LIMITS.headersTimeoutMs + SLACK_MS);
+    refusedCount++;
+    expect({ what: 'an HTTP/0.9 request (waits for headers that never come)', status: r09.status, closed: r09.closed }).toEqual({
+      what: 'an HTTP/0.9 request (waits for headers that never come)',
+      status: 408,
+      closed: true,
+    });
+    await stillServingUnchanged(timed);
     const routes: [string, string, number][] = [
       ['GET', '/admin/transact', 404],
       ['PUT', '/admin/query', 404],
@@ -155,30 +187,31 @@ describe('queries that explode', () => {
   it('stops a query past its time limit with Instant’s 429 timeout, for admins and guests', async () => {
     for (const extra of [{}, { 'as-guest': 'true' }] as Record<string, string>[]) {
       const started = Date.now();
-      const r = await query(T, backAndForth(40), extra);
+      // 2^40 entities: it would run for days.
+      const r = await query(timed.target, backAndForth(40), extra);
       refusedCount++;
       expect(r.status).toBe(429);
       expect(r.body).toEqual({ type: 'timeout', message: 'The query took too long to complete.', hint: { 'timeout-ms': LIMITS.queryTimeoutMs } });
-      expect(Date.now() - started).toBeLessThan(LIMITS.queryTimeoutMs + 2_500);
-      await stillServingUnchanged();
+      expect(Date.now() - started).toBeLessThan(LIMITS.queryTimeoutMs + SLACK_MS);
+      await stillServingUnchanged(timed);
     }
-    // A moderate one is still answered in full.
-    const ok = await query(T, backAndForth(8));
+    // A moderate one (1 022 entities, far below the limit) is still answered in full.
+    const ok = await query(timed.target, backAndForth(8));
     expect(ok.status).toBe(200);
     expect(JSON.stringify(ok.body).match(/"title"/g)).toHaveLength(2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512);
   });
 
+  // Paths that fan out and meet again: without merging the sets at each hop, 2 000 hops are 2^2 000 walks,
+  // which would neither be answered within the (generous) query limit nor within this test's time.
   it('walks long where paths through links that fan out and meet again in linear time', async () => {
     for (const hops of [30, 2_000]) {
       const path = Array.from({ length: hops }, (_, k) => (k % 2 ? 'goals' : 'todos')).join('.');
-      const started = Date.now();
       const hit = await query(T, { goals: { $: { where: { [`${path}.title`]: hops % 2 ? 't1' : 'g1' } } } });
       expect(hit.status).toBe(200);
       expect(hit.body.goals).toHaveLength(2);
       const miss = await query(T, { goals: { $: { where: { [`${path}.title`]: 'nowhere' } } } });
       expect(miss.status).toBe(200);
       expect(miss.body.goals).toEqual([]);
-      expect(Date.now() - started).toBeLessThan(2_000);
     }
   });
 });

@@ -1,4 +1,5 @@
-// Hostile request bodies against one server (default limits, on a data file): malformed JSON, wrong
+// Hostile request bodies against one server (default limits but a generous query time limit, on a data
+// file; timing claims are ratios of two measurements under the same load): malformed JSON, wrong
 // content types, bodies over the size limit, nesting deeper than the limit, huge `$in` lists, unknown
 // step kinds, ids that are not uuids, bad query options, and SQL-looking (or JavaScript-special) strings
 // in every position. Each refused request gets a clear 4xx, the server keeps serving (a normal query
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { DEFAULT_LIMITS } from '../../../src/server/limits.js';
 import { schemaIR } from '../../support/localServer.js';
-import { adminHeaders, query, queryOk, rowCounts, send, transact, type Reply, type Target } from './helpers.js';
+import { adminHeaders, GENEROUS_QUERY_TIMEOUT_MS, query, queryOk, rowCounts, send, transact, type Reply, type Target } from './helpers.js';
 
 const schema = i.schema({
   entities: {
@@ -47,7 +48,8 @@ let baseline: Record<string, number>;
 let cases = 0;
 
 beforeAll(async () => {
-  server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined });
+  // Reading back 2 000 notes (nested to the depth limit) must not trip the 5 s default on a busy machine.
+  server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined, limits: { queryTimeoutMs: GENEROUS_QUERY_TIMEOUT_MS } });
   T = { url: server.url, appId: server.appId, adminToken: server.adminToken };
   for (let k = 0; k < TAGS; k++) tagIds.push(randomUUID());
   for (let k = 0; k < NOTES; k++) noteIds.push(randomUUID());
@@ -228,14 +230,17 @@ describe('nesting', () => {
 
   it('refuses bodies deeper than the limit with a clear 400, in linear time', async () => {
     for (const make of [deepQuery, deepWhere, deepValue]) {
+      const ms: Record<number, number> = {};
       for (const d of [limit + 1, 50_000, 500_000]) {
         const body = make(d);
         const started = Date.now();
         await refused(post(make === deepValue ? '/admin/transact' : '/admin/query', body), 400, (r) => {
           expect(r.body).toMatchObject({ type: 'validation-failed', message: tooDeep });
         });
-        expect(Date.now() - started).toBeLessThan(5_000);
+        ms[d] = Date.now() - started;
       }
+      // Linear: 10× the depth takes about 10× as long (quadratic would be 100×); 250 ms absorb scheduling noise.
+      expect(ms[500_000], `50 000 deep: ${ms[50_000]} ms, 500 000 deep: ${ms[500_000]} ms`).toBeLessThan(30 * ms[50_000] + 250);
     }
     for (const d of [limit + 1, 1_000_000]) {
       await refused(post('/admin/transact', nested('{"steps":', '[', '', ']', '}', d - 1)), 400, (r) => expect(r.body.message).toBe(tooDeep));
@@ -278,27 +283,30 @@ describe('huge $in lists (100 000 values)', () => {
     return { r, ms: Date.now() - started };
   };
 
-  it('answers correctly in bounded time on ids, strings, numbers, dates and links', async () => {
+  it('answers correctly in linear time on ids, strings, numbers, dates and links', async () => {
     const pick = (k: number) => k % 7 === 0;
     const realIds = noteIds.filter((_, k) => pick(k));
-    const ids = [...Array.from({ length: HUGE - realIds.length }, () => randomUUID()), ...realIds];
     const expectedTitles = noteIds.map((_, k) => `note-${k}`).filter((_, k) => pick(k)).sort();
-    const titles = [...Array.from({ length: HUGE }, (_, k) => `no-such-${k}`), ...expectedTitles];
-    const numbers = Array.from({ length: HUGE }, (_, k) => (k < NOTES && pick(k) ? k : NOTES + k));
-    const dates = numbers.map((k) => new Date(BASE_TIME + k * 1000).toISOString());
-    const tagTargets = [...Array.from({ length: HUGE }, () => randomUUID()), tagIds[3]];
-    const cases: [string, object, string[]][] = [
-      ['id', { id: { $in: ids } }, expectedTitles],
-      ['title', { title: { $in: titles } }, expectedTitles],
-      ['n', { n: { $in: numbers } }, expectedTitles],
-      ['at (indexed date)', { at: { $in: dates } }, expectedTitles],
-      ['tags (link)', { tags: { $in: tagTargets } }, ['note-3', 'note-53']],
-    ];
-    for (const [what, where, titlesWanted] of cases) {
+    // `size` values in all, the real ones last (so that nothing can stop early).
+    const lists = (size: number) => {
+      const numbers = Array.from({ length: size }, (_, k) => (k < NOTES && pick(k) ? k : NOTES + k));
+      return [
+        ['id', { id: { $in: [...Array.from({ length: size - realIds.length }, () => randomUUID()), ...realIds] } }, expectedTitles],
+        ['title', { title: { $in: [...Array.from({ length: size }, (_, k) => `no-such-${k}`), ...expectedTitles] } }, expectedTitles],
+        ['n', { n: { $in: numbers } }, expectedTitles],
+        ['at (indexed date)', { at: { $in: numbers.map((k) => new Date(BASE_TIME + k * 1000).toISOString()) } }, expectedTitles],
+        ['tags (link)', { tags: { $in: [...Array.from({ length: size }, () => randomUUID()), tagIds[3]] } }, ['note-3', 'note-53']],
+      ] as [string, object, string[]][];
+    };
+    const [small, huge] = [lists(HUGE / 10), lists(HUGE)];
+    for (const [k, [what, where, titlesWanted]] of huge.entries()) {
       const { r, ms } = await timed({ notes: { $: { where, fields: ['title'] } } });
       expect({ what, status: r.status }).toEqual({ what, status: 200 });
       expect(r.body.notes.map((n: any) => n.title).sort()).toEqual([...titlesWanted].sort());
-      expect(ms, `${what} took ${ms} ms`).toBeLessThan(5_000);
+      const tenth = await timed({ notes: { $: { where: small[k][1], fields: ['title'] } } });
+      expect(tenth.r.status).toBe(200);
+      // Linear in the list: 10× the values take about 10× as long (a quadratic pass would be 100×).
+      expect(ms, `${what}: ${HUGE / 10} values ${tenth.ms} ms, ${HUGE} values ${ms} ms`).toBeLessThan(30 * tenth.ms + 250);
     }
   });
 
@@ -347,7 +355,8 @@ describe('large transactions within the body limit', () => {
     expect(back.tags[0].notes).toHaveLength(ids.length);
     expect((await queryOk(S, { notes: { $: { where: { title: { $like: 'again-%' } } } } })).notes).toEqual([]);
     baseline = rowCounts(dataFile);
-  });
+    // Only a guard against a hang: 67 500 steps and their checks take minutes on a fully loaded machine.
+  }, 600_000);
 });
 
 describe('steps and ids', () => {
@@ -450,9 +459,11 @@ describe('SQL-looking and JavaScript-special names and values', () => {
     'toString',
     'hasOwnProperty',
     'valueOf',
-    'a\u0000b',
     'ünïcödé 😀',
-    'n'.repeat(2_000),
+    // Each name is also stored as a value and a unique lookup value, so it stays within Instant's 1 KB
+    // limit for those; values over it and values with U+0000 are refused as Instant refuses them
+    // (test/server/cases/values.ts).
+    'n'.repeat(1_000),
   ];
 
   it('stores and returns them verbatim in every position (names, values, lookups, links, where, order, fields)', async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { schemaIR } from '../../support/localServer.js';
 import { adminHeaders, lookupString, query, queryOk, send, transact, type Target } from './helpers.js';
+import { GENEROUS_LIMITS } from '../../support/limits.js';
 
 const schema = i.schema({
   entities: {
@@ -34,7 +35,7 @@ const secrets: { label: string; value: string }[] = [];
 const codes: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined });
+  server = await startServer({ schema: schemaIR(schema), dataFile, log: () => undefined, limits: GENEROUS_LIMITS });
   A = { url: server.url, appId: server.appId, adminToken: server.adminToken };
   const b = server.addApp();
   B = { url: server.url, ...b };
@@ -335,6 +336,6 @@ describe('stored secrets', () => {
     } finally {
       db.close();
     }
-    server = await startServer({ schema: schemaIR(schema), dataFile, appId: A.appId, adminToken: A.adminToken, log: () => undefined });
+    server = await startServer({ schema: schemaIR(schema), dataFile, appId: A.appId, adminToken: A.adminToken, log: () => undefined, limits: GENEROUS_LIMITS });
   });
 });
