@@ -34,6 +34,12 @@ export function unionAlias(head: string, members: readonly string[]): string {
   return `${head} =\n${members.map((m) => `| ${m}`).join('\n')};`;
 }
 
+/** `head = check ? whenTrue : whenFalse;` on one line when it fits, else broken before `?` and `:`, as prettier prints it. */
+export function conditionalAlias(head: string, check: string, whenTrue: string, whenFalse: string): string {
+  const oneLine = `${head} = ${check} ? ${whenTrue} : ${whenFalse};`;
+  return oneLine.length <= PRINT_WIDTH ? oneLine : `${head} = ${check}\n? ${whenTrue}\n: ${whenFalse};`;
+}
+
 /** `import type { a, b } from 'x';` (or `export type ...`), broken one name per line when too long. */
 export function importLine(keyword: 'import' | 'import type' | 'export' | 'export type', names: readonly string[], from: string): string {
   const oneLine = `${keyword} { ${names.join(', ')} } from ${from};`;
@@ -55,8 +61,8 @@ export function indent(code: string): string {
       continue;
     }
     const { opens, closes, leadingCloses } = line.startsWith('*') ? { opens: 0, closes: 0, leadingCloses: 0 } : brackets(line);
-    // Continuation lines: after `X =`, and union members (`| a`).
-    const level = Math.max(0, depth - leadingCloses) + (continues || line.startsWith('| ') ? 1 : 0);
+    // Continuation lines: after `X =`, union members (`| a`), and the branches of a conditional type (`? a`, `: b`).
+    const level = Math.max(0, depth - leadingCloses) + (continues || /^[|?:] /.test(line) ? 1 : 0);
     // Inside a multi-line JSDoc comment, lines start one space in, under the first `*` of `/**`.
     out.push('  '.repeat(level) + (line.startsWith('*') ? ` ${line}` : line));
     depth = Math.max(0, depth + opens - closes);
