@@ -48,6 +48,26 @@ function typecheck(lines, targets) {
   return `### typecheck (${lines[0]?.callSites} call sites; tsc --extendedDiagnostics, strict, skipLibCheck)\n\n${table(rows)}\n\nOfficial ÷ generated:\n\n${table(ratios)}`;
 }
 
+function callSites([r], targets) {
+  const num = (v) => v?.toLocaleString('en-US');
+  const rows = [['shape', 'instantiations / site (ours)', 'instantiations / site (SDK)', '÷', 'check ms / site (ours)', 'check ms / site (SDK)', 'whole file: instantiations ÷', 'whole file: check time ÷']];
+  for (const [shape, { official: o, generated: g }] of Object.entries(r.shapes)) {
+    rows.push([shape, num(g.perSite.instantiations), num(o.perSite.instantiations), x(o.perSite.instantiations, g.perSite.instantiations), g.perSite.checkMs, o.perSite.checkMs, x(o.instantiations, g.instantiations), x(o.checkSeconds, g.checkSeconds)]);
+  }
+  const first = (key) => r.baseline[key].instantiations - r.empty[key].instantiations;
+  const mixed = r.shapes.mixed;
+  if (mixed) {
+    const i = mixed.official.instantiations / mixed.generated.instantiations;
+    const t = mixed.official.checkSeconds / mixed.generated.checkSeconds;
+    targets.push([`call sites, ${r.entities} entities, ${r.sites} sites of issue 15's shape: ≥100× fewer instantiations`, `${num(mixed.generated.instantiations)} vs ${num(mixed.official.instantiations)} (${x(mixed.official.instantiations, mixed.generated.instantiations)})`, mark(i >= 100)]);
+    targets.push([`call sites, same file: ≥5× less check time`, `${mixed.generated.checkSeconds} s vs ${mixed.official.checkSeconds} s (${x(mixed.official.checkSeconds, mixed.generated.checkSeconds)})`, mark(t >= 5)]);
+  }
+  const nested = Object.entries(r.shapes).filter(([shape]) => shape !== 'transact' && shape !== 'multi');
+  const worst = nested.reduce((a, b) => (b[1].generated.perSite.instantiations > a[1].generated.perSite.instantiations ? b : a));
+  targets.push(['call sites: ≤150 instantiations per nested-query site', `${Object.entries(r.shapes).map(([shape, m]) => `${shape} ${m.generated.perSite.instantiations}`).join(', ')}`, mark(worst[1].generated.perSite.instantiations <= 150)]);
+  return `### call sites (${r.entities} entities, ${r.sites} sites per shape, bench/lib/shapes.mjs; tsc 5.9)\n\nPer site: (file - the same file with only its first query) / sites. The first query of a file costs ${num(first('generated'))} instantiations with the generated client and ${num(first('official'))} with the SDK, which resolves its schema-wide types there; the whole-file ratios include it.\n\n${table(rows)}`;
+}
+
 function editor([r], targets) {
   const rows = [['side', 'position', 'project load ms', 'first completion ms', 'after an edit ms', 'entries']];
   const sides = [['official', '@instantdb/admin'], ['generated', 'generated (dts)'], ['generatedTs', 'generated (ts)']];
@@ -118,7 +138,7 @@ function server([head, ...cells]) {
   return `### server (${head.entities} entities, fixtures/todo, loopback; ${head.seconds} s or ${head.maxRequests} requests per cell)\n\n${table(rows)}\n\nServer RSS: ${m.empty} MB empty, ${m.rest} MB at rest with the dataset, ${m.peakUnderLoad} MB peak under load, ${m.afterLoad} MB after load (GC).`;
 }
 
-const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server };
+const SECTIONS = { typecheck, 'call-sites': callSites, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server };
 
 export function renderReport() {
   const run = readResults('run')?.[0];

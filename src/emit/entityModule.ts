@@ -66,13 +66,21 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const picked = `rt.Picked<${T}Entity, Q>`;
   return [
     entityType,
-    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${conditionalAlias(`export type ${T}Row<Q = undefined>`, `Q extends undefined | ${T}Plain`, `${T}Entity`, `${T}Linked<Q>`)}`,
-    conditionalAlias(`type ${T}Linked<Q>`, `Q extends ${T}LinkFree`, picked, `${picked} & ${T}LinkRowsOf<Q>`),
+    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${conditionalAlias(
+      `export type ${T}Row<Q = undefined>`,
+      [
+        [`Q extends undefined | ${T}Plain`, `${T}Entity`],
+        [`Q extends ${T}LinkFree`, picked],
+      ],
+      `${picked} & ${T}LinkRowsOf<Q>`,
+    )}`,
     `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
     `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
     `type ${T}LinkRowsOf<Q> = { [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] };`,
     unionAlias(`type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
-    `export interface ${T}LinkRows<Q> ${block(linkRows)}`,
+    // `out`: TypeScript then relates two instantiations by their argument instead of probing the variance of each
+    // linked entity's row type in turn, a walk along the link graph that overflows the stack on large schemas.
+    `export interface ${T}LinkRows<out Q> ${block(linkRows)}`,
   ].join('\n') + '\n';
 }
 

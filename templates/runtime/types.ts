@@ -54,8 +54,9 @@ export interface NoFieldsQuery {
   [key: string]: unknown;
 }
 
-/** Narrows a row to the attributes picked by `$.fields`. */
-export type Picked<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } }
+/** Narrows a row to the attributes picked by `$.fields` (checked first without inference: most queries pick none). */
+export type Picked<Row, Q> = Q extends NoFieldsQuery ? Row : PickedFields<Row, Q>;
+type PickedFields<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } }
   ? Pick<Row, Extract<F | 'id', keyof Row>>
   : Row;
 
