@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT, machine, mkdirp, RESULTS, round } from './lib/common.mjs';
 import { writeReport } from './lib/report.mjs';
 
-const ALL = ['typecheck', 'editor', 'generate', 'runtime-weight', 'request-overhead', 'server', 'live'];
+const ALL = ['typecheck', 'call-sites', 'editor', 'generate', 'runtime-weight', 'request-overhead', 'server', 'live'];
 const argv = process.argv.slice(2);
 const names = argv.filter((a) => ALL.includes(a) || a === 'report');
 const unknown = argv.filter((a) => !a.startsWith('--') && !names.includes(a) && !/^[\d.,]+$/.test(a) && !argv[argv.indexOf(a) - 1]?.startsWith('--'));

@@ -10,36 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { usageGenerated, usageOfficial } from './lib/usage.mjs';
 import * as c from './lib/common.mjs';
+import { tscDiagnostics } from './lib/tsc.mjs';
 
 const opts = c.parseArgs(process.argv.slice(2), { sizes: [10, 100, 300, 1000], sites: 100, runs: 3, tsSizes: [300], reuse: false, quick: false });
 if (opts.quick) Object.assign(opts, { sizes: c.list(opts.sizes).filter((n) => n <= 300), runs: 1 });
 
-/** Key figures from --extendedDiagnostics (both compilers print "Name: value" lines), plus errors by code. */
-function parseDiagnostics(output) {
-  const field = (name) => {
-    const m = new RegExp(`^${name}:\\s+([\\d.]+)(K?)`, 'm').exec(output);
-    return m ? Number(m[1]) * (m[2] === 'K' ? 1 / 1024 : 1) : undefined;
-  };
-  const errors = {};
-  for (const m of output.matchAll(/error (TS\d+)/g)) errors[m[1]] = (errors[m[1]] ?? 0) + 1;
-  const first = /error TS\d+: .*/.exec(output)?.[0];
-  return {
-    instantiations: field('Instantiations'),
-    types: field('Types'),
-    checkSeconds: field('Check time'),
-    totalSeconds: field('Total time'),
-    memoryMB: c.round(field('Memory used')),
-    ...(Object.keys(errors).length ? { errors, firstError: first } : {}),
-  };
-}
-
 function tsc(compiler, tsconfig, runs) {
   const samples = [];
-  for (let k = 0; k < runs; k++) {
-    const r = c.run(process.execPath, [compiler, '-p', tsconfig, '--extendedDiagnostics'], { timeout: 600_000 });
-    if (r.signal || r.error) throw new Error(`tsc ${tsconfig}: ${r.signal ?? r.error}`);
-    samples.push({ ...parseDiagnostics(r.stdout + r.stderr), wallSeconds: c.round(r.ms / 1000) });
-  }
+  for (let k = 0; k < runs; k++) samples.push(tscDiagnostics(compiler, tsconfig));
   const med = (key) => c.round(c.median(samples.map((s) => s[key])), key === 'memoryMB' ? 1 : 3);
   return { ...samples[0], checkSeconds: med('checkSeconds'), totalSeconds: med('totalSeconds'), memoryMB: med('memoryMB'), wallSeconds: med('wallSeconds'), runs };
 }

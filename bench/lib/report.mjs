@@ -48,6 +48,26 @@ function typecheck(lines, targets) {
   return `### typecheck (${lines[0]?.callSites} call sites; tsc --extendedDiagnostics, strict, skipLibCheck)\n\n${table(rows)}\n\nOfficial ÷ generated:\n\n${table(ratios)}`;
 }
 
+function callSites([r], targets) {
+  const num = (v) => v?.toLocaleString('en-US');
+  const rows = [['shape', 'instantiations / site (ours)', 'instantiations / site (SDK)', '÷', 'whole file: instantiations (ours / SDK)', '÷', 'whole file: check s (ours / SDK)', '÷', 'SDK errors']];
+  for (const [shape, { official: o, generated: g }] of Object.entries(r.shapes)) {
+    rows.push([shape, num(g.perSite.instantiations), num(o.perSite.instantiations), x(o.perSite.instantiations, g.perSite.instantiations), `${num(g.instantiations)} / ${num(o.instantiations)}`, x(o.instantiations, g.instantiations), `${g.checkSeconds} / ${o.checkSeconds}`, x(o.checkSeconds, g.checkSeconds), errs(o)]);
+  }
+  const first = (key) => r.baseline[key].instantiations - r.empty[key].instantiations;
+  const mixed = r.shapes.mixed;
+  if (mixed) {
+    const i = mixed.official.instantiations / mixed.generated.instantiations;
+    const t = mixed.official.checkSeconds / mixed.generated.checkSeconds;
+    targets.push([`call sites, ${r.entities} entities, ${r.sites} sites of issue 15's shape: ≥100× fewer instantiations`, `${num(mixed.generated.instantiations)} vs ${num(mixed.official.instantiations)} (${x(mixed.official.instantiations, mixed.generated.instantiations)})`, mark(i >= 100)]);
+    targets.push([`call sites, same file: ≥5× less check time`, `${mixed.generated.checkSeconds} s vs ${mixed.official.checkSeconds} s (${x(mixed.official.checkSeconds, mixed.generated.checkSeconds)})`, mark(t >= 5)]);
+  }
+  if (mixed) targets.push([`call sites: ≤150 instantiations per nested-query site (issue 15's shape, with its transaction)`, `${mixed.generated.perSite.instantiations}`, mark(mixed.generated.perSite.instantiations <= 150)]);
+  const over = Object.entries(r.shapes).filter(([, m]) => m.generated.perSite.instantiations > 150);
+  targets.push(['call sites: other shapes, instantiations per site', Object.entries(r.shapes).map(([shape, m]) => `${shape} ${m.generated.perSite.instantiations}`).join(', '), over.length ? `(reported; over 150: ${over.map(([shape]) => shape).join(', ')})` : '(reported)']);
+  return `### call sites (${r.entities} entities, ${r.sites} sites per shape, bench/lib/shapes.mjs; tsc 5.9)\n\nPer site: (file - the same file with only its first query) / sites; check time only for whole files (differences of a few ms are noise on a busy machine). The first query of a file costs ${num(first('generated'))} instantiations with the generated client and ${num(first('official'))} with the SDK, which resolves its schema-wide types there; the whole-file ratios include it.\n\n${table(rows)}`;
+}
+
 function editor([r], targets) {
   const rows = [['side', 'position', 'project load ms', 'first completion ms', 'after an edit ms', 'entries']];
   const sides = [['official', '@instantdb/admin'], ['generated', 'generated (dts)'], ['generatedTs', 'generated (ts)']];
@@ -144,7 +164,7 @@ function live([r], targets) {
   return `### live (distinct subscriptions on one app, one goal updated per transaction, fixtures/todo, loopback)\n\n${table(rows)}\n\nServer RSS: ${m.before} MB before, ${m.open} MB with the subscriptions open, ${m.after} MB after the run, ${m.closed} MB once they are closed (GC each time).`;
 }
 
-const SECTIONS = { typecheck, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server, live };
+const SECTIONS = { typecheck, 'call-sites': callSites, editor, generate, 'runtime-weight': runtimeWeight, 'request-overhead': requestOverhead, server, live };
 
 export function renderReport() {
   const run = readResults('run')?.[0];

@@ -2,7 +2,7 @@ import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
 import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
-import { block, importLine, methodSignature, quote, unionAlias } from './layout.js';
+import { block, conditionalAlias, importLine, methodSignature, quote, unionAlias } from './layout.js';
 import { docText, jsPropertyKey, optionalInput, propertyKey, templateText } from './names.js';
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
@@ -27,7 +27,7 @@ function typeImports(ctx: EmitContext, entity: EntityIR, types: string): string[
   const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
   for (const target of targets) {
     const T = ctx.typeName(target);
-    const names = ['Filter', 'Lookup', 'Subquery', 'Check', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
+    const names = ['Filter', 'Lookup', 'Subquery', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
     if (names.length) lines.push(importLine('import type', names, quote(`./${ctx.fileName(target)}.js`)));
   }
   const used = usedUserTypes(ctx, entity);
@@ -66,12 +66,27 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     const row = `${ctx.typeName(l.target)}Row<Q>`;
     return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}: ${l.has === 'many' ? `${row}[]` : `${row} | null`};`;
   });
+  // Cheapest first: a query without links or `fields` (the common case, nested links included) is checked against
+  // two small declared types, and its rows are the entity type itself; nothing is computed.
+  const picked = `rt.Picked<${T}Entity, Q>`;
   return [
     entityType,
-    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}export type ${T}Row<Q = undefined> = rt.Row<${T}Entity, Q, ${T}LinkRowsOf<Q>>;`,
-    `type ${T}LinkRowsOf<Q> = { [K in keyof Q & keyof ${T}LinkRows<unknown>]: ${T}LinkRows<Q[K]>[K] };`,
+    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${conditionalAlias(
+      `export type ${T}Row<Q = undefined>`,
+      [
+        [`Q extends undefined | ${T}Plain`, `${T}Entity`],
+        [`Q extends ${T}LinkFree`, picked],
+      ],
+      `${picked} & ${T}LinkRowsOf<Q>`,
+    )}`,
+    `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
+    `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
+    `type ${T}LinkRowsOf<Q> = { [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] };`,
+    unionAlias(`type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
+    // `out`: TypeScript then relates two instantiations by their argument instead of probing the variance of each
+    // linked entity's row type in turn, a walk along the link graph that overflows the stack on large schemas.
     // `_Q` without links: a type parameter nothing reads fails `noUnusedParameters` in projects that compile this file.
-    `export interface ${T}LinkRows<${linkRows.length ? 'Q' : '_Q'}> ${block(linkRows)}`,
+    `export interface ${T}LinkRows<out ${linkRows.length ? 'Q' : '_Q'}> ${block(linkRows)}`,
   ].join('\n') + '\n';
 }
 
@@ -102,7 +117,6 @@ function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const orderKeys = ['serverCreatedAt', ...entity.attrs.filter((a) => a.indexed && a.valueType !== 'json').map((a) => a.name)];
   const fields = entity.attrs.map((a) => quote(a.name));
   const subqueries = entity.links.map((l) => `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${optionalInput(l.label, `${ctx.typeName(l.target)}Subquery`)};`);
-  const checks = entity.links.map((l) => `${propertyKey(l.label)}: ${ctx.typeName(l.target)}Check<Q>;`);
   return [
     `${doc(`Conditions on the attributes of \`${entity.name}\`.`)}export interface ${T}Filter ${block([`${doc('The entity id.')}id?: rt.IdCondition;`, ...filter])}`,
     `${doc(`A \`where\` clause on \`${entity.name}\`: attributes, links, and paths through links.`)}export interface ${T}Where extends ${T}Filter ${block([...paths, `or?: readonly ${T}Where[];`, `and?: readonly ${T}Where[];`])}`,
@@ -112,8 +126,6 @@ function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     `export interface ${T}NestedOptions extends rt.NestedOptions<${T}Where, ${T}Order, ${T}Field> {}`,
     `${doc(`A nested query on \`${entity.name}\`.`)}export interface ${T}Subquery ${block([`$?: ${T}NestedOptions;`, ...subqueries])}`,
     `${doc(`A top-level query on \`${entity.name}\`.`)}export interface ${T}Query extends ${T}Subquery {\n$?: ${T}Options;\n}`,
-    `${doc('Rejects keys that are not options or links of this entity.')}export type ${T}Check<Q, O = ${T}NestedOptions> = {\n[K in keyof Q]: K extends keyof ${T}Checks<unknown, O> ? ${T}Checks<Q[K], O>[K] : never;\n};`,
-    `export interface ${T}Checks<Q, O> ${block([`$: rt.OptionsCheck<Q, O, ${T}Where>;`, ...checks])}`,
   ].join('\n') + '\n';
 }
 
@@ -129,13 +141,17 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
   ];
 }
 
-/** Overloads rather than an optional generic parameter: editors then complete inside the query argument. */
+/**
+ * Overloads rather than an optional generic parameter: editors then complete inside the query argument.
+ * The query parameter is `rt.Checked<Q, Query>`: `Q` is inferred from it, then the argument is checked against
+ * the plain, non-generic query type (see runtime/types.ts).
+ */
 function apiTypes(entity: EntityIR, T: string): string {
   return `${doc(`Queries and transactions on \`${entity.name}\`.`)}export interface ${T}Api {
 ${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query(query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row[]>;
-${methodSignature(1, `query<const Q extends ${T}Query>`, [`query: Q & ${T}Check<Q, ${T}Options>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q>[]>`)}
+${methodSignature(1, `query<const Q extends ${T}Query>`, [`query: rt.Checked<Q, ${T}Query>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q>[]>`)}
 ${doc(`The \`${entity.name}\` with this id, or null.`)}get(id: string, query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row | null>;
-${methodSignature(1, `get<const Q extends ${T}Subquery>`, ['id: string', `query: Q & ${T}Check<Q>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q> | null>`)}
+${methodSignature(1, `get<const Q extends ${T}Subquery>`, ['id: string', `query: rt.Checked<Q, ${T}Subquery>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q> | null>`)}
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;

@@ -14,7 +14,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const T = (name: string) => ctx.typeName(name);
   const topLevel = entities.filter((e) => !CLIENT_MEMBERS.includes(e.name));
   const from = (name: string) => quote(`./entities/${ctx.fileName(name)}.js`);
-  const typeImports = entities.map((e) => importLine('import type', ['Api', 'Check', 'Options', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
+  const typeImports = entities.map((e) => importLine('import type', ['Api', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
   const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
   const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
@@ -42,12 +42,8 @@ ${createDoc}export function createClient(config${typed ? '?: rt.ClientConfig): I
 /** A query over several entities, sent as one request. */
 export interface Query ${block(entities.map((e) => `${propertyKey(e.name)}?: ${optionalInput(e.name, `${T(e.name)}Query`)};`))}
 export interface QueryRows<Q> ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Row<Q>[];`))}
-export interface QueryChecks<Q> ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Check<Q, ${T(e.name)}Options>;`))}
 /** The result of \`db.query(Q)\`: an array of rows for each entity asked for. */
 export type QueryResult<Q> = { [K in keyof Q & keyof QueryRows<unknown>]: QueryRows<Q[K]>[K] };
-export type QueryCheck<Q> = {
-[K in keyof Q]: K extends keyof QueryChecks<unknown> ? QueryChecks<Q[K]>[K] : never;
-};
 
 /** Every entity's API, whatever its name. */
 export interface Entities ${block(entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`))}
@@ -56,14 +52,14 @@ export interface InstantClient {
 ${topLevel.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;\n`).join('')}/** Every entity, including those whose names collide with the client's own members (${CLIENT_MEMBERS.map((m) => `\`${m}\``).join(', ')}). */
 entities: Entities;
 /** Queries several entities in one request. */
-query<const Q extends Query>(query: Q & QueryCheck<Q>, opts?: rt.QueryOptions): Promise<QueryResult<Q>>;
+query<const Q extends Query>(query: rt.Checked<Q, Query>, opts?: rt.QueryOptions): Promise<QueryResult<Q>>;
 /** Runs transaction chains (\`db.goals.tx(id).update(...)\`) atomically, in one request. */
 transact(chunks: rt.Chunk | readonly rt.Chunk[], opts?: rt.RequestOptions): Promise<rt.TransactResult>;
 /** The same client, acting as a user (\`{ email }\` or \`{ token }\`) or a guest, with their permissions. */
 asUser(who: rt.Impersonation): InstantClient;
 /** On an \`asUser\` client: the query's result for that user, and every permission check it ran (admin token needed). */
 debugQuery<const Q extends Query>(
-query: Q & QueryCheck<Q>,
+query: rt.Checked<Q, Query>,
 opts?: rt.DebugQueryOptions,
 ): Promise<rt.DebugQueryResult<QueryResult<Q>>>;
 /** On an \`asUser\` client: every permission check of the transaction, written only with \`dangerouslyCommit\` when all pass. */

@@ -34,6 +34,17 @@ export function unionAlias(head: string, members: readonly string[]): string {
   return `${head} =\n${members.map((m) => `| ${m}`).join('\n')};`;
 }
 
+/**
+ * `head = c1 ? r1 : c2 ? r2 : otherwise;` on one line when it fits, else as prettier prints it: broken before each
+ * `?` and `:`, each further condition indented one more level.
+ */
+export function conditionalAlias(head: string, cases: readonly [check: string, result: string][], otherwise: string): string {
+  const oneLine = `${head} = ${cases.map(([check, result]) => `${check} ? ${result} : `).join('')}${otherwise};`;
+  if (oneLine.length <= PRINT_WIDTH) return oneLine;
+  const [first, ...rest] = cases;
+  return `${head} = ${first[0]}\n? ${first[1]}\n${rest.map(([check, result]) => `: ${check}\n? ${result}\n`).join('')}: ${otherwise};`;
+}
+
 /** `import type { a, b } from 'x';` (or `export type ...`), broken one name per line when too long. */
 export function importLine(keyword: 'import' | 'import type' | 'export' | 'export type', names: readonly string[], from: string): string {
   const oneLine = `${keyword} { ${names.join(', ')} } from ${from};`;
@@ -47,6 +58,7 @@ export function importLine(keyword: 'import' | 'import type' | 'export' | 'expor
 export function indent(code: string): string {
   let depth = 0;
   let continues = false;
+  let branchLevel = 1;
   const out: string[] = [];
   for (const raw of code.split('\n')) {
     const line = raw.trim();
@@ -55,8 +67,11 @@ export function indent(code: string): string {
       continue;
     }
     const { opens, closes, leadingCloses } = line.startsWith('*') ? { opens: 0, closes: 0, leadingCloses: 0 } : brackets(line);
-    // Continuation lines: after `X =`, and union members (`| a`).
-    const level = Math.max(0, depth - leadingCloses) + (continues || line.startsWith('| ') ? 1 : 0);
+    // Continuation lines: after `X =`, union members (`| a`), and the branches of a conditional type (`? a`, `: b`),
+    // one level deeper after each `: X extends Y` that starts a further condition.
+    const branch = /^[?:] /.test(line);
+    const level = Math.max(0, depth - leadingCloses) + (branch ? branchLevel : continues || line.startsWith('| ') ? 1 : 0);
+    branchLevel = line.endsWith(';') ? 1 : branch && line.startsWith(': ') ? branchLevel + 1 : branchLevel;
     // Inside a multi-line JSDoc comment, lines start one space in, under the first `*` of `/**`.
     out.push('  '.repeat(level) + (line.startsWith('*') ? ` ${line}` : line));
     depth = Math.max(0, depth + opens - closes);

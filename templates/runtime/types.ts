@@ -48,26 +48,28 @@ export interface NestedOptions<Where, Order, Field> {
 /** The keys of each member of a union: `.asType<A | B>()` replaces every attribute that any member names. */
 export type KeysOfEach<T> = T extends unknown ? keyof T : never;
 
-/** A row: the picked attributes, plus the links `Links` the query asked for (when it asked for any). */
+/**
+ * A query whose options pick no `fields`. The index signatures keep these from being weak types (all-optional types,
+ * which a type must share a key with to be assignable to them).
+ */
+export interface NoFieldsQuery {
+  $?: { fields?: undefined; [option: string]: unknown };
+  [key: string]: unknown;
+}
 
-export type Row<Entity, Q, Links> = [keyof Links] extends [never]
-  ? Picked<Entity, Q>
-  : Picked<Entity, Q> & Links;
-
-/** Narrows a row to the attributes picked by `$.fields`. */
-export type Picked<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } }
+/** Narrows a row to the attributes picked by `$.fields` (checked first without inference: most queries pick none). */
+export type Picked<Row, Q> = Q extends NoFieldsQuery ? Row : PickedFields<Row, Q>;
+type PickedFields<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } }
   ? Pick<Row, Extract<F | 'id', keyof Row>>
   : Row;
 
-/** Rejects keys a shape does not have (generic inference skips excess-property checks). */
-export type WhereCheck<W, Shape> = {
-  [K in keyof W]: K extends 'or' | 'and' ? EachWhereCheck<W[K], Shape> : K extends keyof Shape ? W[K] : never;
-};
-/** A naked type parameter keeps the mapping homomorphic, so tuples stay tuples. */
-type EachWhereCheck<A, Shape> = { [I in keyof A]: WhereCheck<A[I], Shape> };
-export type OptionsCheck<O, Shape, Where> = {
-  [K in keyof O]: K extends 'where' ? WhereCheck<O[K], Where> : K extends keyof Shape ? O[K] : never;
-};
+/**
+ * The type of a query argument: `Q` is inferred from the literal (a conditional target infers to both branches),
+ * and once `Q` is known this is `Query` itself, a plain type. The literal is then checked against it as against any
+ * declared type: unknown keys at any depth are excess properties, reported where they are written, and nothing
+ * is computed from the schema beyond the keys the query uses.
+ */
+export type Checked<Q, Query> = [Q] extends [never] ? Q : Query;
 
 /** What `merge` accepts: nested objects may be partial, and a nested `null` removes a key. Arrays are replaced whole. */
 export type MergeValue<T> = T extends Date | readonly unknown[]

@@ -95,6 +95,17 @@ async function queries() {
   await db.query({ goalz: {} });
   // @ts-expect-error unknown option
   await db.goals.query({ $: { limt: 3 } });
+  // Unknown keys are rejected at any depth, as excess properties of the plain query types.
+  // @ts-expect-error unknown attribute inside `or`
+  await db.goals.query({ $: { where: { or: [{ done: true }, { titel: 'x' }] } } });
+  // @ts-expect-error unknown attribute in a nested link's where
+  await db.goals.query({ todos: { $: { where: { titel: 'x' } } } });
+  // @ts-expect-error unknown link inside a nested link
+  await db.goals.query({ todos: { goall: {} } });
+  // @ts-expect-error unknown link in get
+  await db.goals.get(goalId, { todoz: {} });
+  // @ts-expect-error unknown option in the multi-entity form
+  await db.query({ goals: { $: { limt: 1 } } });
 }
 
 function transactions() {
