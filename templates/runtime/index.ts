@@ -36,11 +36,5 @@ export {
 } from './transport.js';
 export type * from './types.js';
 export type { Page, PageOptions } from './live.js';
-export type {
-  PageInfo,
-  ReadyState,
-  SessionInfo,
-  Subscription,
-  SubscriptionPayload,
-} from './subscribe.js';
+export type { PageInfo, ReadyState, SessionInfo, Subscription, SubscriptionPayload } from './subscribe.js';
 export { isUUID } from './validate.js';

@@ -50,7 +50,11 @@ export interface LiveApi {
     opts?: QueryOptions,
   ): Subscription<Rows, Record<string, PageInfo>>;
   entity(def: EntityDef): {
-    subscribe(query?: AnyQuery, onResult?: Callback<unknown[], PageInfo>, opts?: QueryOptions): Subscription<unknown[], PageInfo>;
+    subscribe(
+      query?: AnyQuery,
+      onResult?: Callback<unknown[], PageInfo>,
+      opts?: QueryOptions,
+    ): Subscription<unknown[], PageInfo>;
     count(options?: { where?: unknown }, opts?: RequestOptions): Promise<number>;
     paginate(options: AnyPageOptions, opts?: QueryOptions): Promise<Page>;
     pages(options: AnyPageOptions, opts?: QueryOptions): AsyncIterableIterator<Page>;
@@ -63,7 +67,8 @@ export function liveApi(
   dates: 'stored' | 'date' | undefined,
 ): LiveApi {
   const { validate } = transport.config;
-  const sent = (q: AnyQuery, opts: QueryOptions) => (opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q);
+  const sent = (q: AnyQuery, opts: QueryOptions) =>
+    opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q;
   const rowsOf = (raw: RawResult): Rows => {
     if (dates === 'date') reviveDates(defs, raw.data);
     return raw.data;
@@ -85,7 +90,10 @@ export function liveApi(
     const page = async (options: AnyPageOptions, opts: QueryOptions = {}): Promise<Page> => {
       const size = options.first ?? options.last;
       if (typeof size !== 'number' || !(size > 0))
-        throw new InstantValidationError(`${name}.paginate: give the page size as first (forwards) or last (backwards), a positive number.`, [name]);
+        throw new InstantValidationError(
+          `${name}.paginate: give the page size as first (forwards) or last (backwards), a positive number.`,
+          [name],
+        );
       const q = { [name]: { $: options } };
       if (validate) checkQuery(defs, q);
       const raw = await firstResult(transport, sent(q, opts), opts.signal);
@@ -113,7 +121,11 @@ export function liveApi(
           );
         const where = options.where === undefined ? {} : { where: options.where };
         if (validate) checkQuery(defs, { [name]: { $: where } });
-        const raw = await firstResult(transport, { [name]: { $: { ...where, aggregate: 'count' } } }, opts.signal);
+        const raw = await firstResult(
+          transport,
+          { [name]: { $: { ...where, aggregate: 'count' } } },
+          opts.signal,
+        );
         const count = raw.meta.aggregate?.[name]?.count;
         if (typeof count !== 'number')
           throw new InstantAPIError(200, {
@@ -130,7 +142,12 @@ export function liveApi(
   return { subscribeQuery, entity };
 }
 
-const EMPTY_PAGE: PageInfo = { startCursor: null, endCursor: null, hasNextPage: false, hasPreviousPage: false };
+const EMPTY_PAGE: PageInfo = {
+  startCursor: null,
+  endCursor: null,
+  hasNextPage: false,
+  hasPreviousPage: false,
+};
 
 function pagesOf(raw: RawResult): Record<string, PageInfo> | undefined {
   const info = raw.meta['page-info'];

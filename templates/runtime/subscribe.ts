@@ -208,7 +208,11 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
     const { status } = response;
     const error =
       status === 200
-        ? this.apiError(200, 'invalid-response', `answered 200 with ${type || 'no content type'}, not an event stream`)
+        ? this.apiError(
+            200,
+            'invalid-response',
+            `answered 200 with ${type || 'no content type'}, not an event stream`,
+          )
         : new InstantAPIError(status, redact(parseErrorBody(text), this.init.transport.config.adminToken));
     if (status !== 429 && status < 500) return this.error(error, true);
     this.retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
@@ -240,7 +244,10 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
     try {
       msg = JSON.parse(event.data);
     } catch {
-      this.error(this.apiError(200, 'invalid-response', `sent an event that is not JSON: ${event.data.slice(0, 200)}`), false);
+      this.error(
+        this.apiError(200, 'invalid-response', `sent an event that is not JSON: ${event.data.slice(0, 200)}`),
+        false,
+      );
       return;
     }
     switch (msg.op) {
@@ -268,9 +275,15 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
   private result(data: unknown, meta: unknown): void {
     let mapped: { data: Data; pageInfo: Pages | undefined };
     try {
-      mapped = this.init.map({ data: (data ?? {}) as RawResult['data'], meta: (meta ?? {}) as RawResult['meta'] });
+      mapped = this.init.map({
+        data: (data ?? {}) as RawResult['data'],
+        meta: (meta ?? {}) as RawResult['meta'],
+      });
     } catch (error) {
-      this.error(this.apiError(200, 'invalid-response', `sent a result this client cannot read: ${errorText(error)}`), false);
+      this.error(
+        this.apiError(200, 'invalid-response', `sent a result this client cannot read: ${errorText(error)}`),
+        false,
+      );
       return;
     }
     this.deliver({ type: 'ok', ...mapped, sessionInfo: this.session });
@@ -311,7 +324,10 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
 
   private apiError(status: number, type: string, reason: string): InstantAPIError {
     const message = `POST ${this.init.transport.config.apiURI}/admin/subscribe-query ${reason}`;
-    return new InstantAPIError(status, { type, message: redact(message, this.init.transport.config.adminToken) });
+    return new InstantAPIError(status, {
+      type,
+      message: redact(message, this.init.transport.config.adminToken),
+    });
   }
 }
 
