@@ -253,6 +253,25 @@ describe('subscribe: reconnects and stops', () => {
     expect(server.connections).toHaveLength(1);
   });
 
+  it('a 200 that is not an event stream ends it with an invalid-response error', async () => {
+    const db = await setup();
+    server.refuse({ status: 200, body: JSON.stringify({ goals: [] }) });
+    const seen: Payload[] = [];
+    for await (const payload of db.goals.subscribe()) seen.push(payload);
+    expect(seen).toMatchObject([{ type: 'error', isClosed: true, error: { status: 200, type: 'invalid-response' } }]);
+    expect(seen[0].type === 'error' && seen[0].error.message).toMatch(/not an event stream/);
+  });
+
+  it('an error message in the stream never shows the admin token', async () => {
+    const db = await setup();
+    const got = collector();
+    const sub = db.goals.subscribe({}, got.onResult);
+    (await server.connection(0)).send({ ...errorOp(400, `Record not found: app-admin-token (${TOKEN})`), hint: { token: TOKEN } });
+    const [error] = await got.count(1);
+    sub.close();
+    expect(JSON.stringify(error.type === 'error' && { message: error.error.message, body: error.error.body })).not.toContain(TOKEN);
+  });
+
   it('an error message in the stream is delivered; the stream stays open', async () => {
     const db = await setup();
     const got = collector();

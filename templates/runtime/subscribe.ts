@@ -372,8 +372,7 @@ export function firstResult(
   return new Promise((resolve, reject) => {
     const aborted = () =>
       reject(new InstantAPIError(0, { type: 'aborted', message: 'POST /admin/subscribe-query was aborted' }));
-    if (signal?.aborted) return aborted();
-    signal?.addEventListener('abort', aborted, { once: true });
+    // Built first: a missing token throws here, before any listener is left on the signal.
     const live: LiveQuery<RawResult, undefined> = new LiveQuery({
       transport,
       query,
@@ -386,6 +385,8 @@ export function firstResult(
         else reject(payload.error);
       },
     });
+    if (signal?.aborted) return aborted();
+    signal?.addEventListener('abort', aborted, { once: true });
   });
 }
 
