@@ -3,6 +3,7 @@
 // equivalent query (wire-protocol §4.5), and read the same first result out of the same event stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANNED_COUNT, CANNED_SESSION, startCaptureServer, type CaptureServer, type CapturedRequest } from '../support/captureServer.js';
+import { addQueryOk, errorOp, refreshOk, sseInit, startSseServer } from '../support/sseServer.js';
 import { G1, REFRESH } from './cases.js';
 import { ADMIN_TOKEN, generateTodoClient, keyOrder, makeGen, makeSdk, removeDir, wireView, type GenDb, type GeneratedModule, type SdkDb } from './harness.js';
 
@@ -156,5 +157,51 @@ describe('live queries on the wire, against @instantdb/admin@1.0.67 subscribeQue
       expect((error as Error).message).toMatch(/Admin token required/);
     }
     expect(server.take()).toEqual([]);
+  });
+});
+
+describe('reading the same stream as @instantdb/admin@1.0.67', () => {
+  /** A payload reduced to what both clients promise: data, page info and session, or the error's status and body. */
+  const view = (p: { type: string; data?: unknown; pageInfo?: unknown; sessionInfo?: unknown; error?: { status: number; message: string; body: unknown } }) =>
+    p.type === 'ok'
+      ? { type: p.type, data: p.data, pageInfo: p.pageInfo, sessionInfo: p.sessionInfo }
+      : { type: p.type, status: p.error!.status, message: p.error!.message, body: p.error!.body, sessionInfo: p.sessionInfo };
+
+  it('add-query-ok, refresh-ok (with and without computations) and error messages give the same payloads', async () => {
+    const sse = await startSseServer();
+    try {
+      const q = { goals: { $: { where: { done: false }, first: 2 } } };
+      const cursor = [G1, G1, 'a', 1714566896000];
+      const info = { goals: { 'start-cursor': cursor, 'end-cursor': cursor, 'has-next-page?': true, 'has-previous-page?': false } };
+      const script = [
+        sseInit(),
+        addQueryOk(q, { goals: [{ id: G1, title: 'a' }] }, { 'page-info': info, aggregate: {} }),
+        { op: 'refresh-ok', computations: [], attrs: [] },
+        refreshOk({ goals: [] }, { 'page-info': {}, aggregate: {} }),
+        errorOp(400, 'Validation failed for query'),
+      ];
+      const sides = {
+        official: (url: string, onResult: (p: Parameters<typeof view>[0]) => void) => makeSdk(url).subscribeQuery(q, onResult as never),
+        generated: (url: string, onResult: (p: Parameters<typeof view>[0]) => void) => makeGen(mod, url).subscribeQuery(q, onResult as never),
+      };
+      const seen: Record<string, unknown[]> = {};
+      for (const [side, open] of Object.entries(sides)) {
+        const payloads: unknown[] = [];
+        let wake = () => {};
+        const sub = open(sse.url, (p) => {
+          payloads.push(view(p));
+          wake();
+        });
+        const connection = await sse.connection(sse.connections.length);
+        for (const message of script) connection.send(message);
+        while (payloads.length < 3) await new Promise<void>((resolve) => (wake = resolve));
+        sub.close();
+        seen[side] = payloads;
+      }
+      expect(seen.generated).toStrictEqual(seen.official);
+      expect(seen.official).toHaveLength(3);
+    } finally {
+      await sse.close();
+    }
   });
 });
