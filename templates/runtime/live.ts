@@ -88,7 +88,7 @@ export function liveApi(
   const entity: LiveApi['entity'] = (def) => {
     const { name } = def;
     const page = async (options: AnyPageOptions, opts: QueryOptions = {}): Promise<Page> => {
-      const size = options.first ?? options.last;
+      const size = options['first'] ?? options['last'];
       if (typeof size !== 'number' || !(size > 0))
         throw new InstantValidationError(
           `${name}.paginate: give the page size as first (forwards) or last (backwards), a positive number.`,
@@ -164,7 +164,7 @@ async function* pageIterator(
   options: AnyPageOptions,
   opts?: QueryOptions,
 ): AsyncIterableIterator<Page> {
-  const backwards = options.last !== undefined;
+  const backwards = options['last'] !== undefined;
   let current = options;
   for (;;) {
     const next = await page(current, opts);

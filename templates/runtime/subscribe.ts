@@ -63,8 +63,20 @@ export interface LiveQueryInit<Data, Pages> {
   query: Readonly<Record<string, unknown>>;
   /** Turns a server result into what the payload carries. */
   map(raw: RawResult): { data: Data; pageInfo: Pages | undefined };
-  onResult?: (payload: SubscriptionPayload<Data, Pages>) => void;
-  signal?: AbortSignal;
+  onResult?: ((payload: SubscriptionPayload<Data, Pages>) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A message of the stream (session.clj send-event!): `op` says which. */
+interface Message {
+  op?: string;
+  result?: unknown;
+  'result-meta'?: unknown;
+  computations?: Record<string, unknown>[];
+  status?: unknown;
+  'machine-id'?: string;
+  'session-id'?: string;
+  [key: string]: unknown;
 }
 
 /** The protocol version spoken: the server keys message formats on `@instantdb/core` (session.clj get-supported-features). */
@@ -240,7 +252,7 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
 
   private message(event: SseEvent): void {
     if (event.type !== 'message') return;
-    let msg: Record<string, unknown>;
+    let msg: Message;
     try {
       msg = JSON.parse(event.data);
     } catch {
@@ -252,14 +264,14 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
     }
     switch (msg.op) {
       case 'sse-init':
-        this.session = { machineId: msg['machine-id'] as string, sessionId: msg['session-id'] as string };
+        this.session = { machineId: msg['machine-id'] ?? '', sessionId: msg['session-id'] ?? '' };
         break;
       case 'add-query-ok':
         this.result(msg.result, msg['result-meta']);
         break;
       case 'refresh-ok': {
         // Only the queries whose result changed are sent; this session has one.
-        const [computation] = (msg.computations ?? []) as Record<string, unknown>[];
+        const computation = msg.computations?.[0];
         if (computation) this.result(computation['instaql-result'], computation['result-meta']);
         break;
       }
