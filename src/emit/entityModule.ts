@@ -138,8 +138,8 @@ opts?: rt.QueryOptions,
 ): rt.Subscription<${T}Row[], rt.PageInfo>;
 ${methodSignature(1, `subscribe<const Q extends ${T}Query>`, [`query: Q & ${T}Check<Q, ${T}Options>`, `onResult?: (payload: rt.SubscriptionPayload<${T}Row<Q>[], rt.PageInfo>) => void`, 'opts?: rt.QueryOptions'], `rt.Subscription<${T}Row<Q>[], rt.PageInfo>`)}
 ${doc(`How many \`${entity.name}\` match \`where\` (Instant's \`aggregate: 'count'\`; admin only).`)}count(options?: { where?: ${T}Where }, opts?: rt.RequestOptions): Promise<number>;
-${doc(`One page of \`${entity.name}\`, with the cursors of the next and previous pages.`)}${methodSignature(1, `paginate<const O extends ${T}PageOptions>`, [`options: O & rt.OptionsCheck<O, ${T}PageOptions, ${T}Where>`, 'opts?: rt.QueryOptions'], `Promise<rt.Page<${T}Row<{ $: O }>>>`)}
-${doc('Every page in turn (`for await`), each read when asked for.')}${methodSignature(1, `pages<const O extends ${T}PageOptions>`, [`options: O & rt.OptionsCheck<O, ${T}PageOptions, ${T}Where>`, 'opts?: rt.QueryOptions'], `AsyncIterableIterator<rt.Page<${T}Row<{ $: O }>>>`)}
+${doc(`One page of \`${entity.name}\`, with the cursors of the next and previous pages.`)}${methodSignature(1, `paginate<const O extends ${T}PageOptions>`, [`options: O & rt.OptionsCheck<O, ${T}PageOptions, ${T}Where>`, 'opts?: rt.QueryOptions'], `Promise<rt.Page<${T}Entity, O>>`)}
+${doc('Every page in turn (`for await`), each read when asked for.')}${methodSignature(1, `pages<const O extends ${T}PageOptions>`, [`options: O & rt.OptionsCheck<O, ${T}PageOptions, ${T}Where>`, 'opts?: rt.QueryOptions'], `AsyncIterableIterator<rt.Page<${T}Entity, O>>`)}
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;

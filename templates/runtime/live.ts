@@ -37,9 +37,17 @@ export type PageOptions<Where, Order, Field> = {
 );
 type AnyPageOptions = Readonly<Record<string, unknown>>;
 
-/** One page: its rows and where it starts and ends. */
-export interface Page<Row = unknown> {
-  rows: Row[];
+/** A row of a page: the entity, narrowed to the attributes `fields` picks (and `id`). */
+export type PageRow<Entity, O> = O extends { fields: readonly (infer F)[] }
+  ? Pick<Entity, Extract<F | 'id', keyof Entity>>
+  : Entity;
+
+/**
+ * One page: its rows and where it starts and ends. Typed by the entity and the options rather than by a row
+ * type, so that the checker instantiates one type per signature (a generated client declares one per entity).
+ */
+export interface Page<Entity = unknown, O = unknown> {
+  rows: PageRow<Entity, O>[];
   pageInfo: PageInfo;
 }
 
