@@ -124,6 +124,7 @@ function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     unionAlias(`export type ${T}Field`, fields),
     `export interface ${T}Options extends rt.TopLevelOptions<${T}Where, ${T}Order, ${T}Field> {}`,
     `export interface ${T}NestedOptions extends rt.NestedOptions<${T}Where, ${T}Order, ${T}Field> {}`,
+    `${doc('Options of `paginate` and `pages`: `first` (and `after`) or `last` (and `before`).')}export type ${T}PageOptions = rt.PageOptions<${T}Where, ${T}Order, ${T}Field>;`,
     `${doc(`A nested query on \`${entity.name}\`.`)}export interface ${T}Subquery ${block([`$?: ${T}NestedOptions;`, ...subqueries])}`,
     `${doc(`A top-level query on \`${entity.name}\`.`)}export interface ${T}Query extends ${T}Subquery {\n$?: ${T}Options;\n}`,
   ].join('\n') + '\n';
@@ -152,6 +153,15 @@ ${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested lin
 ${methodSignature(1, `query<const Q extends ${T}Query>`, [`query: rt.Checked<Q, ${T}Query>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q>[]>`)}
 ${doc(`The \`${entity.name}\` with this id, or null.`)}get(id: string, query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row | null>;
 ${methodSignature(1, `get<const Q extends ${T}Subquery>`, ['id: string', `query: rt.Checked<Q, ${T}Subquery>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q> | null>`)}
+${doc(`A live query on \`${entity.name}\`: every new result, by callback and/or \`for await\`; \`close()\` ends it.`)}subscribe(
+query?: undefined,
+onResult?: (payload: rt.SubscriptionPayload<${T}Row[], rt.PageInfo>) => void,
+opts?: rt.QueryOptions,
+): rt.Subscription<${T}Row[], rt.PageInfo>;
+${methodSignature(1, `subscribe<const Q extends ${T}Query>`, [`query: rt.Checked<Q, ${T}Query>`, `onResult?: (payload: rt.SubscriptionPayload<${T}Row<Q>[], rt.PageInfo>) => void`, 'opts?: rt.QueryOptions'], `rt.Subscription<${T}Row<Q>[], rt.PageInfo>`)}
+${doc(`How many \`${entity.name}\` match \`where\` (Instant's \`aggregate: 'count'\`; admin only).`)}count(options?: { where?: ${T}Where }, opts?: rt.RequestOptions): Promise<number>;
+${doc(`One page of \`${entity.name}\`, with the cursors of the next and previous pages.`)}${methodSignature(1, `paginate<const O extends ${T}PageOptions>`, [`options: rt.Checked<O, ${T}PageOptions>`, 'opts?: rt.QueryOptions'], `Promise<rt.Page<${T}Entity, O>>`)}
+${doc('Every page in turn (`for await`), each read when asked for.')}${methodSignature(1, `pages<const O extends ${T}PageOptions>`, [`options: rt.Checked<O, ${T}PageOptions>`, 'opts?: rt.QueryOptions'], `AsyncIterableIterator<rt.Page<${T}Entity, O>>`)}
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;

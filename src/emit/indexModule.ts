@@ -6,7 +6,7 @@ import { docText, jsPropertyKey, optionalInput, propertyKey } from './names.js';
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
-export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'auth', 'entities', 'then'];
+export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then'];
 
 /** `index`: the typed client over all entities, and the public exports. */
 export function indexModule(ctx: EmitContext): ModuleParts {
@@ -17,14 +17,16 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const typeImports = entities.map((e) => importLine('import type', ['Api', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
   const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
+  const liveTypes = ['Cursor', 'Page', 'PageInfo', 'ReadyState', 'SessionInfo', 'Subscription', 'SubscriptionPayload'];
   const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
   const reexports = [
     ...entities.map((e) => `export type * from ${from(e.name)};`),
     importLine('export type', runtimeTypes, `'./runtime/index.js'`),
     importLine('export type', debugTypes, `'./runtime/index.js'`),
+    importLine('export type', liveTypes, `'./runtime/index.js'`),
   ];
   const valueExports = `export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
-  const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`) and transaction chains (\`tx\`). */\n`;
+  const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`, \`subscribe\`, \`count\`, \`paginate\`) and transaction chains (\`tx\`). */\n`;
   const createDoc = `/**
  * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
  * (else https://api.instantdb.com).
@@ -44,6 +46,8 @@ export interface Query ${block(entities.map((e) => `${propertyKey(e.name)}?: ${o
 export interface QueryRows<Q> ${block(entities.map((e) => `${propertyKey(e.name)}: ${T(e.name)}Row<Q>[];`))}
 /** The result of \`db.query(Q)\`: an array of rows for each entity asked for. */
 export type QueryResult<Q> = { [K in keyof Q & keyof QueryRows<unknown>]: QueryRows<Q[K]>[K] };
+/** The page info of each paginated entity of \`Q\`, as a subscription reports it. */
+export type QueryPageInfo<Q> = { [K in keyof Q & keyof QueryRows<unknown>]?: rt.PageInfo };
 
 /** Every entity's API, whatever its name. */
 export interface Entities ${block(entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`))}
@@ -67,6 +71,12 @@ debugTransact(
 chunks: rt.Chunk | readonly rt.Chunk[],
 opts?: rt.DebugTransactOptions,
 ): Promise<rt.DebugTransactResult>;
+/** A live query over several entities: every new result, by callback and/or \`for await\`; \`close()\` ends it. */
+subscribeQuery<const Q extends Query>(
+query: rt.Checked<Q, Query>,
+onResult?: (payload: rt.SubscriptionPayload<QueryResult<Q>, QueryPageInfo<Q>>) => void,
+opts?: rt.QueryOptions,
+): rt.Subscription<QueryResult<Q>, QueryPageInfo<Q>>;
 /** Users, tokens and magic codes (always as admin). */
 auth: rt.AuthApi;
 }

@@ -13,6 +13,7 @@ import type {
 } from './types.js';
 import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
+import { liveApi, type LiveApi } from './live.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
 type Rows = Record<string, unknown[]>;
@@ -24,11 +25,12 @@ export interface ClientCore {
   asUser(who: Impersonation): ClientCore;
   debugQuery(query: AnyQuery, opts?: DebugQueryOptions): Promise<DebugQueryResult<Rows>>;
   debugTransact(chunks: Chunk | readonly Chunk[], opts?: DebugTransactOptions): Promise<DebugTransactResult>;
+  subscribeQuery: LiveApi['subscribeQuery'];
   auth: AuthApi;
   entities: Record<string, EntityApi>;
 }
 
-export interface EntityApi {
+export interface EntityApi extends ReturnType<LiveApi['entity']> {
   query(query?: AnyQuery, opts?: QueryOptions): Promise<unknown[]>;
   get(id: string, query?: AnyQuery, opts?: QueryOptions): Promise<unknown>;
   tx(ref: EntityRef): EntityChunk;
@@ -130,7 +132,9 @@ function build(
     });
   };
 
+  const live = liveApi(transport, defs, generated.dates);
   const entityApi = (def: EntityDef): EntityApi => ({
+    ...live.entity(def),
     query: async (q = {}, opts) => (await query({ [def.name]: q }, opts))[def.name] ?? [],
     get: async (id, q = {}, opts) => {
       if (validate && !isUUID(id))
@@ -151,6 +155,7 @@ function build(
     asUser: (who) => build(transport.as(impersonationOf(who)), defs, generated),
     debugQuery,
     debugTransact,
+    subscribeQuery: live.subscribeQuery,
     auth: new AuthApi(new Transport(transport.config)),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
   };

@@ -35,4 +35,6 @@ export {
   type RetryOptions,
 } from './transport.js';
 export type * from './types.js';
+export type { Page, PageOptions, PageRow } from './live.js';
+export type { PageInfo, ReadyState, SessionInfo, Subscription, SubscriptionPayload } from './subscribe.js';
 export { isUUID } from './validate.js';

@@ -194,7 +194,7 @@ export class Transport {
   }
 
   /** Headers as `@instantdb/admin` sends them; throws like it does when the admin token is needed but absent. */
-  private authHeaders(): Record<string, string> {
+  authHeaders(): Record<string, string> {
     const { adminToken, appId } = this.config;
     const who = this.impersonation;
     if (!adminToken && !(who && ('token' in who || 'guest' in who))) {
@@ -270,14 +270,14 @@ function backoff(error: InstantAPIError, attempt: number, policy: RetryPolicy): 
 }
 
 /** `Retry-After: <seconds>` or `Retry-After: <HTTP date>`, in ms from now. */
-function parseRetryAfter(value: string | null): number | undefined {
+export function parseRetryAfter(value: string | null): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function parseErrorBody(text: string): InstantAPIError['body'] {
+export function parseErrorBody(text: string): InstantAPIError['body'] {
   try {
     const json = JSON.parse(text);
     if (json && typeof json === 'object' && !Array.isArray(json)) return json;

@@ -90,6 +90,33 @@ function cannedResponse(method: string, path: string, body: unknown): ScriptedRe
   }
 }
 
+// `/admin/subscribe-query` answers with an event stream that stays open, as Instant's does
+// (session.clj undertow-sse-admin-config: `retry: 500`, then `sse-init`, then `add-query-ok`).
+export const CANNED_SESSION = { machineId: '5d4c3b2a-0000-4000-8000-00000000000a', sessionId: '5d4c3b2a-0000-4000-8000-00000000000b' };
+export const CANNED_COUNT = 7;
+/** The cursor every canned page starts and ends at. */
+export const CANNED_CURSOR = ['5d4c3b2a-0000-4000-8000-00000000000c', '5d4c3b2a-0000-4000-8000-00000000000d', 'x', 1714566896000];
+
+function cannedStream(body: unknown, res: http.ServerResponse): void {
+  const query = (body as { query?: Record<string, { $?: Record<string, unknown> }> } | undefined)?.query ?? {};
+  const result: Record<string, unknown[]> = {};
+  const pageInfo: Record<string, unknown> = {};
+  const aggregate: Record<string, unknown> = {};
+  for (const [ns, sub] of Object.entries(query)) {
+    if (ns === '$$ruleParams') continue;
+    result[ns] = [];
+    const options = sub?.$ ?? {};
+    if (options.aggregate === 'count') aggregate[ns] = { count: CANNED_COUNT };
+    if (['first', 'last', 'after', 'before', 'limit', 'offset'].some((k) => k in options))
+      pageInfo[ns] = { 'start-cursor': CANNED_CURSOR, 'end-cursor': CANNED_CURSOR, 'has-next-page?': true, 'has-previous-page?': false };
+  }
+  const send = (message: object) => res.write(`data: ${JSON.stringify(message)}\n\n`);
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'nocache' });
+  res.write('retry: 500\n\n');
+  send({ op: 'sse-init', 'machine-id': CANNED_SESSION.machineId, 'session-id': CANNED_SESSION.sessionId, 'sse-token': CANNED_SESSION.sessionId });
+  send({ op: 'add-query-ok', q: query, result, 'result-meta': { 'page-info': pageInfo, aggregate }, 'processed-tx-id': 1, 'client-event-id': CANNED_SESSION.sessionId });
+}
+
 function parseBody(raw: string): unknown {
   if (raw === '') return undefined;
   try {
@@ -123,6 +150,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         body: parseBody(rawBody),
       };
       requests.push(captured);
+      if (captured.path === '/admin/subscribe-query' && scripted.length === 0) return cannedStream(captured.body, res);
       const response = scripted.shift() ?? cannedResponse(captured.method, captured.path, captured.body);
       const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
       const contentType = response.contentType ?? (typeof response.body === 'string' ? 'text/plain' : 'application/json');

@@ -1,7 +1,17 @@
 // Type-level contract of a generated client, checked by `tsc` (typescript 5.9) in test/typecheck.test.ts.
 // Every `@ts-expect-error` must be needed: an unused one fails the check.
 import { expectTypeOf } from 'vitest';
-import { createClient, id, type GoalsEntity, type TodosEntity, type $UsersEntity } from './generated/todo/index.js';
+import {
+  createClient,
+  id,
+  type Cursor,
+  type GoalsEntity,
+  type InstantAPIError,
+  type PageInfo,
+  type SubscriptionPayload,
+  type TodosEntity,
+  type $UsersEntity,
+} from './generated/todo/index.js';
 
 const db = createClient({ appId: 'app', adminToken: 'token' });
 const goalId = id();
@@ -156,4 +166,84 @@ async function auth() {
   db.asUser({ id: 'x' });
 }
 
-export { queries, transactions, auth };
+async function liveQueries() {
+  // A subscription's results are typed exactly like the same query's.
+  const q = { $: { where: { done: false }, fields: ['title'] }, todos: {} } as const;
+  const once = await db.goals.query(q);
+  const sub = db.goals.subscribe(q, (payload) => {
+    if (payload.type === 'ok') {
+      expectTypeOf(payload.data).toEqualTypeOf<typeof once>();
+      expectTypeOf(payload.pageInfo).toEqualTypeOf<PageInfo | undefined>();
+    } else expectTypeOf(payload.error).toEqualTypeOf<InstantAPIError>();
+  });
+  expectTypeOf(sub.readyState).toEqualTypeOf<'connecting' | 'open' | 'closed'>();
+  sub.close();
+  for await (const payload of db.goals.subscribe({ todos: { $: { fields: ['done'] } } }, undefined, { signal: AbortSignal.timeout(1) })) {
+    if (payload.type === 'error') break;
+    const withTodos = await db.goals.query({ todos: { $: { fields: ['done'] } } });
+    expectTypeOf(payload.data).toEqualTypeOf<typeof withTodos>();
+    expectTypeOf(payload.data[0].todos[0]).toEqualTypeOf<Pick<TodosEntity, 'id' | 'done'>>();
+  }
+  for await (const payload of db.goals.subscribe()) if (payload.type === 'ok') expectTypeOf(payload.data).toEqualTypeOf<GoalsEntity[]>();
+
+  // subscribeQuery: several entities, the payload keyed like `query`'s result, page info per entity.
+  const both = db.subscribeQuery({ goals: { $: { first: 10 } }, $users: {} }, undefined, { ruleParams: { k: 1 } });
+  for await (const payload of both) {
+    if (payload.type !== 'ok') continue;
+    const result = await db.query({ goals: { $: { first: 10 } }, $users: {} });
+    expectTypeOf(payload.data).toEqualTypeOf<typeof result>();
+    expectTypeOf(payload.pageInfo).toEqualTypeOf<{ goals?: PageInfo; $users?: PageInfo } | undefined>();
+  }
+  expectTypeOf<SubscriptionPayload<GoalsEntity[], PageInfo>>().toMatchTypeOf<{ type: 'ok' | 'error' }>();
+  db.asUser({ token: 't' }).todos.subscribe({ $: { where: { 'goal.title': 'x' } } }, undefined, { ruleParams: { k: 'v' } });
+
+  // The query argument is checked as `query`'s is.
+  // @ts-expect-error unknown attribute in where
+  db.goals.subscribe({ $: { where: { titel: 'x' } } });
+  // @ts-expect-error unknown link
+  db.goals.subscribe({ assignees: {} });
+  // @ts-expect-error unknown entity
+  db.subscribeQuery({ goalz: {} });
+  // @ts-expect-error pagination in a nested query
+  db.goals.subscribe({ todos: { $: { first: 1 } } });
+  // @ts-expect-error a callback that expects another payload
+  db.goals.subscribe({}, (payload: { type: 'ok'; data: TodosEntity[] }) => payload);
+
+  // count: a number; `where` checked like a query's.
+  expectTypeOf(await db.goals.count()).toEqualTypeOf<number>();
+  expectTypeOf(await db.goals.count({ where: { done: false, 'todos.title': { $like: '%run%' } } }, { signal: AbortSignal.timeout(1000) })).toEqualTypeOf<number>();
+  // @ts-expect-error unknown attribute in where
+  db.goals.count({ where: { titel: 'x' } });
+  // @ts-expect-error wrong value type
+  db.goals.count({ where: { priority: 'high' } });
+  // @ts-expect-error count takes only where
+  db.goals.count({ where: {}, limit: 1 });
+
+  // paginate: rows typed like the query's (fields narrow), page info with cursors.
+  const page = await db.goals.paginate({ where: { done: false }, order: { priority: 'desc' }, first: 20, fields: ['title'] });
+  expectTypeOf(page.rows).toEqualTypeOf<Pick<GoalsEntity, 'id' | 'title'>[]>();
+  expectTypeOf(page.pageInfo.endCursor).toEqualTypeOf<Cursor | null>();
+  expectTypeOf(page.pageInfo.hasNextPage).toEqualTypeOf<boolean>();
+  const next = await db.goals.paginate({ first: 20, after: page.pageInfo.endCursor! });
+  expectTypeOf(next.rows).toEqualTypeOf<GoalsEntity[]>();
+  await db.goals.paginate({ last: 20, before: page.pageInfo.startCursor! });
+  for await (const each of db.todos.pages({ order: { createdAt: 'asc' }, first: 100 })) expectTypeOf(each.rows).toEqualTypeOf<TodosEntity[]>();
+  // @ts-expect-error a page size is needed: first or last
+  db.goals.paginate({ where: { done: true } });
+  // @ts-expect-error first goes with after, not before
+  db.goals.paginate({ first: 1, before: page.pageInfo.startCursor! });
+  // @ts-expect-error last goes with before, not after
+  db.goals.paginate({ last: 1, after: page.pageInfo.endCursor! });
+  // @ts-expect-error not both first and last
+  db.goals.paginate({ first: 1, last: 1 });
+  // @ts-expect-error order only by an indexed attribute
+  db.goals.paginate({ first: 1, order: { description: 'asc' } });
+  // @ts-expect-error unknown attribute in where
+  db.goals.pages({ first: 1, where: { titel: 'x' } });
+  // @ts-expect-error offset is not a page option
+  db.goals.paginate({ first: 1, offset: 3 });
+  // @ts-expect-error unknown field
+  db.goals.paginate({ first: 1, fields: ['nope'] });
+}
+
+export { queries, transactions, auth, liveQueries };
