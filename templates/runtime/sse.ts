@@ -26,7 +26,11 @@ export class SseParser {
   private type = '';
   private lastId = '';
 
-  constructor(private readonly handlers: SseHandlers) {}
+  private readonly handlers: SseHandlers;
+
+  constructor(handlers: SseHandlers) {
+    this.handlers = handlers;
+  }
 
   feed(chunk: string): void {
     let text = chunk;

@@ -103,7 +103,10 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
   private readonly headers: Record<string, string>;
   private readonly body: string;
 
-  constructor(private readonly init: LiveQueryInit<Data, Pages>) {
+  private readonly init: LiveQueryInit<Data, Pages>;
+
+  constructor(init: LiveQueryInit<Data, Pages>) {
+    this.init = init;
     const { transport, signal } = init;
     // Thrown here, synchronously, as `@instantdb/admin` does when no token allows the call.
     this.headers = { ...transport.authHeaders(), accept: 'text/event-stream' };
