@@ -1,7 +1,7 @@
 /** An error response from the Instant admin API, shaped like `@instantdb/admin`'s `InstantAPIError`. */
 export class InstantAPIError extends Error {
   readonly status: number;
-  readonly body: { type?: string; message?: string; hint?: unknown; [key: string]: unknown };
+  readonly body: { type?: string | undefined; message?: string; hint?: unknown; [key: string]: unknown };
   readonly hint: unknown;
   readonly traceId: string | undefined;
 

@@ -284,5 +284,6 @@ export function parseErrorBody(text: string): InstantAPIError['body'] {
   } catch {
     // not JSON: Instant answers malformed JSON with plain text
   }
-  return { message: text };
+  // `type: undefined` spelled out, as @instantdb/admin's body has it (test/wire/errors.test.ts).
+  return { type: undefined, message: text };
 }
