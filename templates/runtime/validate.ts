@@ -158,7 +158,11 @@ function checkOptions(
     return void issues.push(`${path}: expected an object.`);
   const allowed = top ? TOP_LEVEL_OPTIONS : NESTED_OPTIONS;
   for (const [key, value] of Object.entries(options)) {
-    if (!allowed.has(key))
+    if (key === 'aggregate')
+      issues.push(
+        `${path}.aggregate: not allowed in a query; count with \`db.${def.name}.count({ where })\` (admin only).`,
+      );
+    else if (!allowed.has(key))
       issues.push(
         `${path}.${key}: not allowed ${top ? 'in a query' : 'in a nested query (pagination is top-level only)'}.`,
       );

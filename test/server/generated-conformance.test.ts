@@ -17,8 +17,13 @@ import { assertOutcome, type AdminDbLike, type ClientKind, type ConformanceCase 
 import { importClientFromIR } from '../support/generatedClient.js';
 import { caseContext, schemaIR, type AppClients } from '../support/localServer.js';
 import { sdkShapedClient, type AdapterUsage, type GeneratedClientLike } from '../support/sdkShapedClient.js';
-import { ALL_CASES, FIXTURES } from './cases/index.js';
+import { ALL_CASES as BASE_CASES, FIXTURES } from './cases/index.js';
+import { SUBSCRIBE_CASES } from './cases/subscribe.js';
+import { eventually } from '../support/live.js';
 import { GENEROUS_LIMITS } from '../support/limits.js';
+
+/** The SDK's conformance cases, and the live-query cases (which test/server/subscribe.test.ts runs through the SDK). */
+const ALL_CASES = [...BASE_CASES, { group: 'subscribe', cases: SUBSCRIBE_CASES }];
 
 /** A generated `instant.gen/index.ts`, untyped (one module per fixture schema). */
 interface GeneratedModule {
@@ -51,6 +56,10 @@ const REJECTED_CLIENT_SIDE: Record<string, { reason: string; message: RegExp }> 
       'valid for Instant, refused by the generated client (a limitation of its create): the third chunk is ' +
       '`owners[lookup(name, bob)].create({})`, and the generated create validator wants `name` in the argument although the lookup supplies it',
     message: /^owners\.name: required attribute missing in create\.$/,
+  },
+  'subscribe > aggregate as an impersonated user is an error message': {
+    reason: 'the generated query validator refuses `aggregate` in any query and names `db.<entity>.count({ where })`, which is admin-only',
+    message: /^books\.\$\.aggregate: not allowed in a query; count with `db\.books\.count\(\{ where \}\)` \(admin only\)\.$/,
   },
 };
 
@@ -168,6 +177,8 @@ for (const { group, cases } of ALL_CASES) {
         }
         (usage.calls > 0 ? exercised : rawOnly).add(key);
         await assertOutcome(c, outcome, ctx);
+        // A case closes every subscription it opened: the server must have let go of them all.
+        await eventually(() => server.subscriptionCount(app.appId) === 0);
       });
     }
   });

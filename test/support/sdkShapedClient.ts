@@ -9,6 +9,7 @@
 //   db.debugQuery(q, opts)                   → gen.debugQuery(q, opts)
 //   db.debugTransact(chunks, { __dangerouslyCommit }) → gen.debugTransact(chunks, { dangerouslyCommit })
 //   db.auth.*                                → gen.auth.* (same method names and arguments)
+//   db.subscribeQuery(q, cb, opts)           → gen.subscribeQuery(q, cb, opts) (same payloads)
 //
 // The SDK's `lookup(attr, value)` is the string `lookup__<attr>__<json>`; the generated API takes
 // `{ attr: value }` instead, in the entity position and as a link target, so both are decoded here.
@@ -24,6 +25,7 @@ export interface GeneratedClientLike {
   asUser(who: any): GeneratedClientLike;
   debugQuery(query: any, opts?: any): Promise<any>;
   debugTransact(chunks: any, opts?: any): Promise<any>;
+  subscribeQuery(query: any, onResult?: any, opts?: any): any;
   auth: any;
   entities: Record<string, { tx(ref: unknown): GeneratedChain }>;
 }
@@ -159,6 +161,10 @@ export function sdkShapedClient(gen: GeneratedClientLike, usage: AdapterUsage = 
     tx: txProxy(gen),
     auth: countedAuth(gen.auth, usage),
     asUser: (who) => sdkShapedClient(gen.asUser(who), usage),
+    subscribeQuery: (q, cb, opts) => {
+      usage.calls++;
+      return gen.subscribeQuery(q, cb, opts);
+    },
     debugQuery: (q, opts) => {
       usage.calls++;
       return gen.debugQuery(q, opts);
