@@ -19,7 +19,7 @@ export interface GenerateResult extends Partial<WriteResult> {
   links: number;
   /** Nothing to do: inputs, settings and tool version unchanged since the last run. */
   noop: boolean;
-  /** The schema file and its local imports (what `--watch` watches). */
+  /** The schema file, its local imports and the tsconfig files of their path aliases (what `--watch` watches). */
   inputs: string[];
   /** With `check`: whether the output differs, and how. */
   stale?: boolean;
@@ -53,7 +53,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     import('./write/format.js'),
     import('./write/writeOutput.js'),
   ]);
-  const { ir, files: inputs, warnings } = await loadSchema(schemaFile);
+  const { ir, inputs, warnings } = await loadSchema(schemaFile);
   const files = await formatFiles(emitClient(await normalizeTypeTexts(ir), { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
   const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs, warnings };
   files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, entities: summary.entities, links: summary.links }));

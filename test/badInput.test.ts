@@ -91,6 +91,30 @@ const CASES: BadInput[] = [
     at: [2, 40],
     message: /syntax error: Argument expression expected\./,
   },
+  {
+    name: 'two imported modules declare different types under one name',
+    schema: `import { a } from './a';\nimport { b } from './b';\n${GOOD.replace('entities: {', 'entities: {\n    ...a,\n    ...b,')}`,
+    files: {
+      'a.ts': "import { i } from '@instantdb/react';\ntype Status = 'open' | 'closed';\nexport const a = { tickets: i.entity({ status: i.string<Status>() }) };\n",
+      'b.ts': "import { i } from '@instantdb/react';\ntype Status = 'draft' | 'done';\nexport const b = { drafts: i.entity({ status: i.string<Status>() }) };\n",
+    },
+    // entities are read in name order (drafts, then tickets): the second declaration met is the one placed
+    atFile: 'a.ts',
+    at: [2, 1],
+    message: /two different types named `Status` are used in type arguments \(b\.ts:2:1 and a\.ts:2:1\); both would be copied into the generated user-types\.ts/,
+    fix: /Rename one of them, or declare `Status` once in a module that both import it from/,
+  },
+  {
+    name: 'a value imported through a path alias that leads to a declaration file',
+    schema: `import { extra } from '@/extra';\n${GOOD.replace('title: i.string()', 'title: i.string(), ...extra')}`,
+    files: {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@/*': ['./types/*'] } } }),
+      'types/extra.d.ts': 'export declare const extra: {};\n',
+    },
+    at: [1, 1],
+    message: /evaluating the schema failed: Cannot find module '@\/extra'/,
+    fix: /`@\/extra` leads \(tsconfig `paths`\) to extra\.d\.ts, a declaration file, which has no values when the schema runs: import its types with `import type`/,
+  },
 ];
 
 describe('bad input: a clear message with file:line:col and the fix, exit code 1, previous output untouched', () => {
@@ -113,7 +137,10 @@ describe('bad input: a clear message with file:line:col and the fix, exit code 1
   for (const c of CASES) {
     it(c.name, () => {
       fs.writeFileSync(schema, c.schema);
-      for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(dir, name), text);
+      for (const [name, text] of Object.entries(c.files ?? {})) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text);
+      }
       try {
         const { code, stderr, stdout } = runCli(['generate', '--schema', schema], { cwd: dir });
         expect(stdout).toBe('');

@@ -1,18 +1,24 @@
 import { createJiti } from 'jiti';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIR } from '../src/ir/buildIR.js';
 import { loadSchema } from '../src/schema/loadSchema.js';
-import { FIXTURE_NAMES, fixtureSchema } from './support/paths.js';
+import { FIXTURE_NAMES, fixtureSchema, scratchDir } from './support/paths.js';
 
 const require = createRequire(import.meta.url);
 // The real `i`, from the @instantdb/core that @instantdb/admin 1.0.67 depends on.
 const REAL_CORE = createRequire(require.resolve('@instantdb/admin')).resolve('@instantdb/core');
 const UNINSTALLED = ['react', 'react-native', 'vue', 'svelte', 'solidjs'].map((p) => `@instantdb/${p}`);
 
-/** Evaluates a fixture with the real DSL, as Instant's own CLI would (uninstalled SDKs served by core). */
+/**
+ * Evaluates a fixture with the real DSL, as Instant's own CLI would (uninstalled SDKs served by core).
+ * Path aliases by jiti's own reading of the fixture's tsconfig (get-tsconfig): an independent resolution.
+ */
 async function evaluateWithRealSdk(file: string) {
-  const jiti = createJiti(import.meta.url, { alias: Object.fromEntries(UNINSTALLED.map((p) => [p, REAL_CORE])), moduleCache: false, fsCache: false });
+  const alias = Object.fromEntries(UNINSTALLED.map((p) => [p, REAL_CORE]));
+  const jiti = createJiti(import.meta.url, { alias, tsconfigPaths: path.dirname(file), moduleCache: false, fsCache: false });
   return jiti.import(file, { default: true }) as Promise<Parameters<typeof buildIR>[0]>;
 }
 
@@ -83,16 +89,53 @@ describe('schema loading', () => {
   });
 
   it("resolves tsconfig path aliases (from an extended config) to the files they name; packages stay packages", async () => {
-    const { ir } = await loadSchema(fixtureSchema('path-alias'));
+    const { ir, inputs } = await loadSchema(fixtureSchema('path-alias'));
     const imports = ir.types.imports.map((i) => [i.names.map((n) => n.alias).join(), i.resolvedFile?.split('/path-alias/')[1] ?? i.specifier]);
+    // `Address` is named by the schema and by src/schema/shared.ts: imported once
     expect(imports.sort()).toEqual([
       ['Address', 'src/lib/types/address.ts'],
+      ['AuditNote', 'src/lib/types/audit.ts'],
       ['Preferences', 'src/lib/types/prefs.ts'],
       ['Region', 'src/lib/types/region.d.ts'],
       ['billing', 'src/lib/types/billing.ts'],
     ]);
+    // values imported through aliases are evaluated and followed: `...shared` from `@/schema` (its index re-exports
+    // `@/schema/shared`, which the type-erasing fast path leaves to TypeScript's transpiler), whose
+    // `status` builder comes from `@/schema/fields`
+    const audits = ir.entities.find((e) => e.name === 'audits')!;
+    expect(audits.attrs.map((a) => [a.name, a.tsType, a.indexed])).toEqual([
+      ['note', 'AuditNote', false],
+      ['status', "'open' | 'closed'", true],
+      ['where', 'Address', false],
+    ]);
+    expect(audits.attrs.find((a) => a.name === 'status')!.location?.file).toMatch(/src\/schema\/shared\.ts$/);
+    // the inputs of the generation: every module reached (aliases included) and the tsconfig files that define the aliases
+    expect(inputs.map((f) => f.split('/path-alias/')[1]).sort()).toEqual([
+      'instant.schema.ts',
+      'src/lib/types/address.ts',
+      'src/lib/types/audit.ts',
+      'src/lib/types/billing.ts',
+      'src/lib/types/prefs.ts',
+      'src/lib/types/region.d.ts',
+      'src/schema/fields.ts',
+      'src/schema/index.ts',
+      'src/schema/shared.ts',
+      'tsconfig.base.json',
+      'tsconfig.json',
+    ]);
     const { ir: typeOnly } = await loadSchema(fixtureSchema('type-only'));
     expect(typeOnly.types.imports.find((i) => i.specifier === 'ai')?.resolvedFile).toBeUndefined();
+  });
+
+  it('copies a type declared identically in two modules once (a different one is an error: badInput.test.ts)', async () => {
+    const dir = scratchDir('same-type');
+    const module = (name: string) => `import { i } from '@instantdb/react';\ntype Status = 'open' | 'closed';\nexport const ${name} = { ${name}s: i.entity({ status: i.string<Status>() }) };\n`;
+    fs.writeFileSync(path.join(dir, 'a.ts'), module('a'));
+    fs.writeFileSync(path.join(dir, 'b.ts'), module('b'));
+    const schema = path.join(dir, 'instant.schema.ts');
+    fs.writeFileSync(schema, "import { i } from '@instantdb/react';\nimport { a } from './a';\nimport { b } from './b';\nexport default i.schema({ entities: { ...a, ...b } });\n");
+    const { ir } = await loadSchema(schema);
+    expect(ir.types.declarations).toEqual(["export type Status = 'open' | 'closed';"]);
   });
 
   it('records where each entity, attribute and link is written', async () => {

@@ -13,18 +13,20 @@ function project(fixture = 'minimal'): { dir: string; schema: string } {
   return { dir, schema: path.join(dir, 'instant.schema.ts') };
 }
 
+/** Runs the CLI in-process in a child, then asks Node which CommonJS modules it loaded (ts-morph is one). */
+function probeCli(dir: string, args: string[]): string {
+  const script = `const { main } = await import(${JSON.stringify(path.join(ROOT, 'dist/cli/main.js'))});
+    await main(${JSON.stringify(args)});
+    const loaded = Object.keys((await import('node:module')).default._cache);
+    console.log('ts-morph loaded: ' + loaded.some((f) => f.includes('ts-morph')));`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' }).stdout;
+}
+
 describe('instant no-op', () => {
   it('a second run with nothing changed does nothing, without loading the compiler or prettier', async () => {
     const { dir, schema } = project('todo');
     expect(runCli(['generate'], { cwd: dir }).code).toBe(0);
-    // Run the CLI in-process in a child, then ask Node which CommonJS modules it loaded (ts-morph is one).
-    const probe = (args: string[]) => {
-      const script = `const { main } = await import(${JSON.stringify(path.join(ROOT, 'dist/cli/main.js'))});
-        await main(${JSON.stringify(args)});
-        const loaded = Object.keys((await import('node:module')).default._cache);
-        console.log('ts-morph loaded: ' + loaded.some((f) => f.includes('ts-morph')));`;
-      return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' }).stdout;
-    };
+    const probe = (args: string[]) => probeCli(dir, args);
     expect(probe(['generate'])).toMatch(/up to date, nothing to do\) in \d+ ms\nts-morph loaded: false/);
     fs.appendFileSync(schema, '\n');
     expect(probe(['generate'])).toMatch(/written[\s\S]*ts-morph loaded: true/);
@@ -34,6 +36,28 @@ describe('instant no-op', () => {
     expect(runCli(['generate', '--no-validation'], { cwd: dir }).stdout).toMatch(/\(\d+ written/);
     fs.appendFileSync(path.join(dir, 'instant.gen', 'index.js'), '// edited\n');
     expect(runCli(['generate', '--no-validation'], { cwd: dir }).stdout).toMatch(/\(1 written/);
+  });
+
+  it('modules reached through a path alias and the tsconfig files defining the aliases are inputs too', () => {
+    const dir = scratchDir('workflow-alias');
+    fs.cpSync(path.join(ROOT, 'fixtures/path-alias'), dir, { recursive: true, filter: (f) => !f.includes('instant.gen') });
+    expect(runCli(['generate'], { cwd: dir }).code).toBe(0);
+    const inputs: string[] = JSON.parse(fs.readFileSync(path.join(dir, 'instant.gen/manifest.json'), 'utf8')).inputs;
+    expect(inputs).toEqual(expect.arrayContaining(['../src/schema/shared.ts', '../src/lib/types/audit.ts', '../tsconfig.json', '../tsconfig.base.json']));
+    // still decided from hashes alone, however many inputs
+    expect(probeCli(dir, ['generate'])).toMatch(/up to date, nothing to do\) in \d+ ms\nts-morph loaded: false/);
+    for (const changed of ['src/lib/types/audit.ts', 'src/schema/fields.ts', 'tsconfig.json', 'tsconfig.base.json']) {
+      fs.appendFileSync(path.join(dir, changed), '\n');
+      expect(runCli(['generate'], { cwd: dir }).stdout, changed).toMatch(/\(\d+ written/);
+      expect(runCli(['generate'], { cwd: dir }).stdout, changed).toMatch(/up to date, nothing to do/);
+    }
+    // an alias that now leads elsewhere: the generated import follows it
+    const base = path.join(dir, 'tsconfig.base.json');
+    fs.mkdirSync(path.join(dir, 'vendor/types'), { recursive: true });
+    fs.copyFileSync(path.join(dir, 'src/lib/types/billing.ts'), path.join(dir, 'vendor/types/billing.ts'));
+    fs.writeFileSync(base, fs.readFileSync(base, 'utf8').replace('["./src/lib/types/*", "./vendor/types/*"]', '["./vendor/types/*"]'));
+    expect(runCli(['generate'], { cwd: dir }).stdout).toMatch(/\(\d+ written/);
+    expect(fs.readFileSync(path.join(dir, 'instant.gen/user-types.ts'), 'utf8')).toContain("from '../vendor/types/billing.js'");
   });
 
   it('the binary decides a no-op without loading any package (yargs, zod, ...), with a config file too', () => {

@@ -8,11 +8,15 @@ import type { RuntimeSchema } from '../ir/buildIR.js';
 import { describeValue } from './checkShape.js';
 import { SchemaError } from '../ir/SchemaError.js';
 import { toCommonJs } from './stripTypes.js';
+import type { ModuleLookup } from './followValues.js';
 
 /** Maps a 1-based position in the code that ran back to the user's source. */
 type PositionMap = (line: number, column: number) => { line: number; column: number };
-/** The syntax trees already parsed (parseModules), so the schema is not parsed twice. */
-export type ParsedFile = (file: string) => TS.SourceFile | undefined;
+/** A module's own specifier → what jiti is to load instead (a tsconfig path alias → the file it names). */
+type SpecifierMap = (specifier: string) => string;
+
+/** Nothing parsed, nothing resolved: jiti's own resolution only. */
+const NO_MODULES: ModuleLookup = { sourceFileOf: () => undefined, resolveImport: () => undefined };
 
 const KNOWN_INSTANT_PACKAGES = ['admin', 'core', 'react', 'react-native', 'vue', 'svelte', 'solidjs', 'platform'].map((p) => `@instantdb/${p}`);
 
@@ -26,12 +30,19 @@ function dslModulePath(): string {
  * Executes a TypeScript file of the user's (the schema, the rules) as Instant's CLI does (jiti), with every
  * `@instantdb/*` import served by our own DSL, and returns its default export. Errors name the first
  * frame in the user's files. `what` names the file in messages ("the schema", "the rules file").
+ * `modules` (parseModules) spares parsing twice, and resolves tsconfig path aliases: jiti's own `alias` option
+ * is one prefix table for every file, where TypeScript reads `paths` from the tsconfig of each importing file,
+ * tries its substitutions in order and picks the longest matching pattern; so each module's aliased
+ * specifiers are replaced, as it is transformed, by the file pathAliases.ts resolves them to.
  */
-export async function importWithInstantDsl(file: string, instantSpecifiers: string[], userFiles: string[], what: string, parsed: ParsedFile = () => undefined): Promise<unknown> {
+export async function importWithInstantDsl(file: string, instantSpecifiers: string[], userFiles: string[], what: string, modules: ModuleLookup = NO_MODULES): Promise<unknown> {
   const dsl = dslModulePath();
   const alias = Object.fromEntries([...KNOWN_INSTANT_PACKAGES, ...instantSpecifiers].map((s) => [s, dsl]));
   const sourceMaps = new Map<string, PositionMap>();
-  const transform = (opts: TransformOptions) => stripTypes(opts, parsed, sourceMaps) ?? transpileWithTypeScript(opts, sourceMaps);
+  const transform = (opts: TransformOptions) => {
+    const specifiers = specifierMap(opts.filename, modules);
+    return stripTypes(opts, modules, specifiers, sourceMaps) ?? transpileWithTypeScript(opts, specifiers, sourceMaps);
+  };
   const jiti = createJiti(import.meta.url, { alias, moduleCache: false, fsCache: false, interopDefault: true, transform });
   let exported: unknown;
   try {
@@ -51,8 +62,8 @@ export async function importWithInstantDsl(file: string, instantSpecifiers: stri
  * Executes the schema file as Instant's CLI does (jiti), with every `@instantdb/*` import served by our
  * own DSL: generation then needs no Instant package, and any package works as the source of `i`.
  */
-export async function evaluateSchema(schemaFile: string, instantSpecifiers: string[], userFiles: string[], parsed?: ParsedFile): Promise<RuntimeSchema> {
-  const exported = await importWithInstantDsl(schemaFile, instantSpecifiers, userFiles, 'the schema', parsed);
+export async function evaluateSchema(schemaFile: string, instantSpecifiers: string[], userFiles: string[], modules?: ModuleLookup): Promise<RuntimeSchema> {
+  const exported = await importWithInstantDsl(schemaFile, instantSpecifiers, userFiles, 'the schema', modules);
   if (!isSchemaLike(exported)) {
     throw new SchemaError(
       `the schema file has no default export of an \`i.schema(...)\` value${whatIsExported(exported)}`,
@@ -65,12 +76,25 @@ export async function evaluateSchema(schemaFile: string, instantSpecifiers: stri
   return exported;
 }
 
+/**
+ * Path aliases of a local module (non-relative specifiers that name a local file) as absolute paths. Only code
+ * files: a declaration file has no values, and jiti's own error for it names the import.
+ */
+function specifierMap(file: string | undefined, modules: ModuleLookup): SpecifierMap {
+  if (!file) return (specifier) => specifier;
+  return (specifier) => {
+    if (specifier.startsWith('.')) return specifier;
+    const target = modules.resolveImport(file, specifier);
+    return target && !/\.d\.[cm]?ts$/.test(target) ? target : specifier;
+  };
+}
+
 /** Types erased in place (stripTypes.ts), from the tree parseModules built when it is the same text. */
-function stripTypes(opts: TransformOptions, parsed: ParsedFile, sourceMaps: Map<string, PositionMap>): TransformResult | undefined {
+function stripTypes(opts: TransformOptions, modules: ModuleLookup, specifiers: SpecifierMap, sourceMaps: Map<string, PositionMap>): TransformResult | undefined {
   if (!opts.filename) return undefined;
-  const known = parsed(opts.filename);
+  const known = modules.sourceFileOf(opts.filename)?.compilerNode;
   const sourceFile = known?.text === opts.source ? known : ts.createSourceFile(opts.filename, opts.source, ts.ScriptTarget.Latest, false, scriptKind(opts.filename));
-  const stripped = toCommonJs(sourceFile);
+  const stripped = toCommonJs(sourceFile, specifiers);
   if (!stripped) return undefined;
   sourceMaps.set(opts.filename, stripped.original);
   return { code: stripped.code };
@@ -85,14 +109,33 @@ function scriptKind(file: string): TS.ScriptKind {
  * TypeScript's own transpiler (bundled in ts-morph, already loaded to read the schema) instead of jiti's
  * babel, for what stripTypes leaves: several times faster on large schemas. Its source map keeps error locations exact.
  */
-function transpileWithTypeScript(opts: TransformOptions, sourceMaps: Map<string, PositionMap>): TransformResult {
+function transpileWithTypeScript(opts: TransformOptions, specifiers: SpecifierMap, sourceMaps: Map<string, PositionMap>): TransformResult {
   const { outputText, sourceMapText } = ts.transpileModule(opts.source, {
     fileName: opts.filename,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, allowJs: true, sourceMap: true },
     reportDiagnostics: false,
+    transformers: { before: [rewriteSpecifiers(specifiers)] },
   });
   if (opts.filename && sourceMapText) sourceMaps.set(opts.filename, sourceMapPositions(new SourceMap(JSON.parse(sourceMapText))));
   return { code: outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, '') };
+}
+
+/** The module specifiers of imports and re-exports, mapped (the rest of the tree is left as it is). */
+function rewriteSpecifiers(specifiers: SpecifierMap): TS.TransformerFactory<TS.SourceFile> {
+  return (context) => (sourceFile) => {
+    const { factory } = context;
+    const mapped = (node: TS.Expression | undefined) => {
+      if (!node || !ts.isStringLiteral(node)) return node;
+      const target = specifiers(node.text);
+      return target === node.text ? node : factory.createStringLiteral(target);
+    };
+    const statements = sourceFile.statements.map((s) => {
+      if (ts.isImportDeclaration(s)) return factory.updateImportDeclaration(s, s.modifiers, s.importClause, mapped(s.moduleSpecifier)!, s.attributes);
+      if (ts.isExportDeclaration(s) && s.moduleSpecifier) return factory.updateExportDeclaration(s, s.modifiers, s.isTypeOnly, s.exportClause, mapped(s.moduleSpecifier), s.attributes);
+      return s;
+    });
+    return factory.updateSourceFile(sourceFile, statements);
+  };
 }
 
 function sourceMapPositions(map: SourceMap): PositionMap {

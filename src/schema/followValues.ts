@@ -1,7 +1,5 @@
-import path from 'node:path';
 import type { SourceFile, ts as TS } from 'ts-morph';
 import { ts } from '../util/tsMorph.js';
-import { resolveLocal } from './parseModules.js';
 
 // Following a value from where it is used to where it is written, through local consts and through the
 // imports of the schema's local modules (`import { notifications } from './schema/notifications'`,
@@ -9,8 +7,13 @@ import { resolveLocal } from './parseModules.js';
 // are read where they are written. Only syntax is read, on the compiler's own nodes: asking the compiler for
 // symbols would build a type checker, and wrapping nodes in ts-morph's classes costs more than parsing.
 
-/** The parsed local modules, by absolute path (what parseModules read). */
-export type ModuleLookup = (file: string) => SourceFile | undefined;
+/** The parsed local modules (what parseModules read), and how their imports resolve. */
+export interface ModuleLookup {
+  /** A parsed module by absolute path. */
+  sourceFileOf(file: string): SourceFile | undefined;
+  /** The local file an import names, relative or through a tsconfig path alias (the rules of pathAliases.ts). */
+  resolveImport(fromFile: string, specifier: string): string | undefined;
+}
 
 const MAX_HOPS = 20;
 
@@ -134,9 +137,8 @@ function exportedValue(sf: TS.SourceFile, name: string, modules: ModuleLookup, d
 }
 
 function targetModule(sf: TS.SourceFile, specifier: string, modules: ModuleLookup): TS.SourceFile | undefined {
-  if (!specifier.startsWith('.')) return undefined;
-  const file = resolveLocal(path.dirname(sf.fileName), specifier);
-  return file ? modules(file)?.compilerNode : undefined;
+  const file = modules.resolveImport(sf.fileName, specifier);
+  return file ? modules.sourceFileOf(file)?.compilerNode : undefined;
 }
 
 /**

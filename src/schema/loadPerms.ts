@@ -49,7 +49,7 @@ export function findPermsFile(schemaFile: string, given?: string, cwd = process.
 export async function loadPerms<D extends object>(permsFile: string, validate: ValidateRules<D>): Promise<LoadedPerms<D>> {
   const file = path.resolve(permsFile);
   const modules = parseModules(file);
-  const exported = await importWithInstantDsl(file, modules.instantSpecifiers, modules.files, 'the rules', (f) => modules.sourceFileOf(f)?.compilerNode);
+  const exported = await importWithInstantDsl(file, modules.instantSpecifiers, modules.files, 'the rules', modules);
   if (!exported || typeof exported !== 'object' || Array.isArray(exported) || !hasDefaultExport(modules.schema)) {
     throw new SchemaError(
       'the rules file has no default export of a rules object',

@@ -7,15 +7,16 @@ import { validateIR } from '../ir/validateIR.js';
 import { checkShape } from './checkShape.js';
 import { evaluateSchema } from './evaluateSchema.js';
 import { SchemaError } from '../ir/SchemaError.js';
-import { parseModules, resolveLocal, type ParsedModules } from './parseModules.js';
+import { parseModules, type ParsedModules } from './parseModules.js';
 import { dslCallProblems, locationOf, readSchemaSource, valueKey, type SchemaSource } from './readDslSource.js';
 import { readTypeSources } from './readTypeSources.js';
-import type { ModuleLookup } from './followValues.js';
 
 export interface LoadedSchema {
   ir: SchemaIR;
   /** The schema file and every local module it imports. */
   files: string[];
+  /** What the output depends on: `files`, and the tsconfig files that say where path aliases lead. */
+  inputs: string[];
   /** What is accepted but worth saying (a declared `id`), at most one of each kind. */
   warnings: SchemaError[];
 }
@@ -29,16 +30,16 @@ export async function loadSchema(schemaFile: string): Promise<LoadedSchema> {
   const modules = parseModules(file);
   const dslProblems = SchemaError.all(modules.files.flatMap((f) => dslCallProblems(modules.sourceFileOf(f)!)), modules.files);
   if (dslProblems) throw dslProblems;
-  const runtime = await evaluateSchema(file, modules.instantSpecifiers, modules.files, (f) => modules.sourceFileOf(f)?.compilerNode).catch((error: unknown) => {
+  const runtime = await evaluateSchema(file, modules.instantSpecifiers, modules.files, modules).catch((error: unknown) => {
     throw explainEvaluationError(error, modules, file);
   });
-  const source = readSchemaSource(modules.schema, modules.sourceFileOf);
+  const source = readSchemaSource(modules.schema, modules);
   checkShape(runtime, source, file, modules.files);
   const warnings = [declaredIds(runtime, source, file)].filter((w) => w !== undefined);
   const ir = buildIR(runtime, file);
-  mergeSource(ir, source, modules.sourceFileOf);
+  mergeSource(ir, source, modules);
   validateIR(ir, modules.files);
-  return { ir, files: modules.files, warnings };
+  return { ir, files: modules.files, inputs: [...modules.files, ...modules.configFiles], warnings };
 }
 
 /** One warning for every `id: i.string()` declared on an entity (ignored: see buildIR). */
@@ -69,8 +70,8 @@ function explainEvaluationError(error: unknown, modules: ParsedModules, schemaFi
   });
   const missing = /Cannot find module '([^']+)'/.exec(error.message)?.[1];
   const importOfMissing = missing && imports.find((i) => i.specifier === missing);
-  if (importOfMissing) return new SchemaError(error.message, locationOf(importOfMissing.decl), error.fix);
-  const back = imports.find((i) => i.file !== schemaFile && i.specifier.startsWith('.') && resolveLocal(path.dirname(i.file), i.specifier) === schemaFile);
+  if (importOfMissing) return new SchemaError(error.message, locationOf(importOfMissing.decl), missingModuleFix(importOfMissing, modules) ?? error.fix);
+  const back = imports.find((i) => i.file !== schemaFile && modules.resolveImport(i.file, i.specifier) === schemaFile);
   if (back) {
     return new SchemaError(
       error.message,
@@ -81,8 +82,18 @@ function explainEvaluationError(error: unknown, modules: ParsedModules, schemaFi
   return error;
 }
 
+/** For a path alias (tsconfig `paths`) that leads nowhere jiti can load: what to do about it. */
+function missingModuleFix(imported: { file: string; specifier: string }, modules: ParsedModules): string | undefined {
+  if (imported.specifier.startsWith('.')) return undefined;
+  const target = modules.resolveImport(imported.file, imported.specifier);
+  if (target && /\.d\.[cm]?ts$/.test(target)) {
+    return `\`${imported.specifier}\` leads (tsconfig \`paths\`) to ${path.basename(target)}, a declaration file, which has no values when the schema runs: import its types with \`import type\`, or point the alias to a module with code.`;
+  }
+  return undefined;
+}
+
 /** Adds type arguments, `i.any` vs `i.json`, `.clientRequired()` and locations to the evaluated IR. */
-function mergeSource(ir: SchemaIR, source: SchemaSource, modules: ModuleLookup): void {
+function mergeSource(ir: SchemaIR, source: SchemaSource, modules: ParsedModules): void {
   const typeNodes: TS.Node[] = [];
   for (const entity of ir.entities) {
     const entitySource = source.entities.get(entity.name);
@@ -105,5 +116,5 @@ function mergeSource(ir: SchemaIR, source: SchemaSource, modules: ModuleLookup):
     }
   }
   for (const link of ir.links) link.location = source.links.get(link.name);
-  ir.types = readTypeSources(typeNodes, modules);
+  ir.types = readTypeSources(typeNodes, modules, modules.files);
 }

@@ -1,20 +1,23 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { SourceFile, ts as TS } from 'ts-morph';
 import { Project, ts } from '../util/tsMorph.js';
 import { SchemaError } from '../ir/SchemaError.js';
+import { createAliasResolver } from './pathAliases.js';
+import { resolveLocal } from './resolveLocal.js';
 
 /** The schema file and every local module it imports, parsed (never type-checked). */
 export interface ParsedModules {
   schema: SourceFile;
-  /** Absolute paths of the schema file and its local imports, transitively. */
+  /** Absolute paths of the schema file and its local imports (relative or through a path alias), transitively. */
   files: string[];
+  /** The tsconfig files (and those they extend) consulted to resolve path aliases. */
+  configFiles: string[];
   /** Every `@instantdb/...` module specifier they import. */
   instantSpecifiers: string[];
   sourceFileOf(file: string): SourceFile | undefined;
+  /** The local file an import names: a relative path, or a tsconfig path alias (pathAliases.ts); else undefined. */
+  resolveImport(fromFile: string, specifier: string): string | undefined;
 }
-
-const RESOLVE_EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
 export function parseModules(schemaFile: string): ParsedModules {
   const project = new Project({
@@ -23,6 +26,10 @@ export function parseModules(schemaFile: string): ParsedModules {
     compilerOptions: { allowJs: true, noLib: true },
   });
   const byFile = new Map<string, SourceFile>();
+  const aliases = createAliasResolver();
+  // `@instantdb/*` is always served by our DSL (evaluateSchema.ts), whatever an alias says.
+  const resolveImport = (fromFile: string, specifier: string) =>
+    specifier.startsWith('.') ? resolveLocal(path.dirname(fromFile), specifier) : specifier.startsWith('@instantdb/') ? undefined : aliases.resolve(fromFile, specifier);
   const instantSpecifiers = new Set<string>();
   const queue = [schemaFile];
   while (queue.length > 0) {
@@ -32,8 +39,7 @@ export function parseModules(schemaFile: string): ParsedModules {
     byFile.set(file, sourceFile);
     for (const specifier of moduleSpecifiers(sourceFile)) {
       if (specifier.startsWith('@instantdb/')) instantSpecifiers.add(specifier);
-      if (!specifier.startsWith('.')) continue;
-      const resolved = resolveLocal(path.dirname(file), specifier);
+      const resolved = resolveImport(file, specifier);
       if (resolved) queue.push(resolved);
     }
   }
@@ -41,8 +47,10 @@ export function parseModules(schemaFile: string): ParsedModules {
   return {
     schema: byFile.get(schemaFile)!,
     files: [...byFile.keys()],
+    configFiles: aliases.configFiles(),
     instantSpecifiers: [...instantSpecifiers].sort(),
     sourceFileOf: (file) => byFile.get(file),
+    resolveImport,
   };
 }
 
@@ -50,20 +58,6 @@ function moduleSpecifiers(sourceFile: SourceFile): string[] {
   const fromImports = sourceFile.getImportDeclarations().map((d) => d.getModuleSpecifierValue());
   const fromExports = sourceFile.getExportDeclarations().flatMap((d) => d.getModuleSpecifierValue() ?? []);
   return [...fromImports, ...fromExports];
-}
-
-/** Resolves a relative specifier the way TypeScript tooling does, including `.js` written for a `.ts` file. */
-export function resolveLocal(fromDir: string, specifier: string): string | undefined {
-  const base = path.resolve(fromDir, specifier);
-  const stripped = base.replace(/\.(c|m)?js$/, '');
-  for (const candidate of [base, ...RESOLVE_EXTENSIONS.map((ext) => stripped + ext)]) {
-    try {
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return undefined;
 }
 
 /**

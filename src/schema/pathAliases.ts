@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ts as TS } from 'ts-morph';
 import { ts } from '../util/tsMorph.js';
-import { resolveLocal } from './parseModules.js';
+import { resolveLocal } from './resolveLocal.js';
 
 // `import type { Prefs } from '@/lib/types/prefs'` resolves only under the user's own compiler settings
 // (`paths`, `baseUrl`). The generated `user-types.ts` must compile wherever it is used, NodeNext included,
@@ -15,33 +15,50 @@ interface Aliases {
   baseUrl?: string;
 }
 
-/** A resolver that caches each tsconfig it reads; `resolve` returns the local file an alias names, if any. */
-export function createAliasResolver(): (fromFile: string, specifier: string) => string | undefined {
-  const byConfig = new Map<string, Aliases | undefined>();
+export interface AliasResolver {
+  /** The local file an alias names (`@/lib/types` → `<root>/src/lib/types.ts`), if any. */
+  resolve(fromFile: string, specifier: string): string | undefined;
+  /**
+   * Every tsconfig consulted, with the configs it `extends`, sorted: inputs of the generation, since a change
+   * to them can change where an alias leads.
+   */
+  configFiles(): string[];
+}
+
+/** A resolver that reads each tsconfig once. */
+export function createAliasResolver(): AliasResolver {
+  const byConfig = new Map<string, { aliases?: Aliases; files: string[] }>();
+  const configByDir = new Map<string, string | undefined>();
   const aliasesFor = (fromFile: string) => {
-    const config = ts.findConfigFile(path.dirname(fromFile), ts.sys.fileExists, 'tsconfig.json');
+    const dir = path.dirname(fromFile);
+    if (!configByDir.has(dir)) configByDir.set(dir, ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json'));
+    const config = configByDir.get(dir);
     if (!config) return undefined;
-    if (!byConfig.has(config)) byConfig.set(config, readAliases(config));
-    return byConfig.get(config);
+    if (!byConfig.has(config)) byConfig.set(config, readAliases(path.resolve(config)));
+    return byConfig.get(config)!.aliases;
   };
-  return (fromFile, specifier) => {
-    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return undefined;
-    const aliases = aliasesFor(fromFile);
-    return aliases && resolveAlias(aliases, specifier);
+  return {
+    resolve: (fromFile, specifier) => {
+      if (specifier.startsWith('.') || path.isAbsolute(specifier)) return undefined;
+      const aliases = aliasesFor(fromFile);
+      return aliases && resolveAlias(aliases, specifier);
+    },
+    configFiles: () => [...new Set([...byConfig.values()].flatMap((c) => c.files))].sort(),
   };
 }
 
-function readAliases(configFile: string): Aliases | undefined {
-  const { config, error } = ts.readConfigFile(configFile, ts.sys.readFile);
-  if (error) return undefined;
+function readAliases(configFile: string): { aliases?: Aliases; files: string[] } {
+  const source = ts.readJsonConfigFile(configFile, ts.sys.readFile);
   // No file enumeration: only the options (with `extends` followed) are needed.
   const host: TS.ParseConfigHost = { ...ts.sys, readDirectory: () => [] };
-  const { options } = ts.parseJsonConfigFileContent(config, host, path.dirname(configFile), undefined, configFile);
-  if (!options.paths && !options.baseUrl) return undefined;
+  const { options } = ts.parseJsonSourceFileConfigFileContent(source, host, path.dirname(configFile), undefined, configFile);
+  const files = [configFile, ...((source as { extendedSourceFiles?: string[] }).extendedSourceFiles ?? []).map((f) => path.resolve(f))];
+  if (!options.paths && !options.baseUrl) return { files };
   // `pathsBasePath` is where TypeScript itself resolves `paths` from when there is no baseUrl (the folder of the
   // tsconfig that declares them, which `extends` may make another one).
   const pathsBasePath = (options as { pathsBasePath?: string }).pathsBasePath;
-  return { paths: options.paths ?? {}, pathsBase: options.baseUrl ?? pathsBasePath ?? path.dirname(configFile), baseUrl: options.baseUrl };
+  const aliases = { paths: options.paths ?? {}, pathsBase: options.baseUrl ?? pathsBasePath ?? path.dirname(configFile), baseUrl: options.baseUrl };
+  return { aliases, files };
 }
 
 /** TypeScript's rule: the pattern with the longest prefix before its `*` wins; its substitutions are tried in order. */

@@ -36,12 +36,13 @@ const UNSUPPORTED = new Set<TS.SyntaxKind>([
  * The module as CommonJS by erasing its types in place (spaces where they were) and rewriting its imports and
  * exports; undefined for syntax this does not handle. TypeScript's `transpileModule` re-prints the whole file,
  * which took most of a run on large schemas; erasing keeps every position, so errors need no source map.
+ * `specifierOf` maps each import's specifier to what is required instead (path aliases, see evaluateSchema.ts).
  * Imports are elided as TypeScript does (a binding never used as a value is not required).
  */
-export function toCommonJs(sourceFile: TS.SourceFile): StrippedModule | undefined {
+export function toCommonJs(sourceFile: TS.SourceFile, specifierOf: (specifier: string) => string = (s) => s): StrippedModule | undefined {
   if (sourceFile.text.startsWith('#!')) return undefined;
   try {
-    return new Stripper(sourceFile).run();
+    return new Stripper(sourceFile, specifierOf).run();
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -59,7 +60,11 @@ class Stripper {
   private readonly js: boolean;
   private scanner: TS.Scanner | undefined;
 
-  constructor(private readonly sf: TS.SourceFile) {
+  /** `specifierOf` maps what an import names to what is required (a path alias to its file). */
+  constructor(
+    private readonly sf: TS.SourceFile,
+    private readonly specifierOf: (specifier: string) => string,
+  ) {
     this.text = sf.text;
     this.js = /\.[cm]?jsx?$/.test(sf.fileName);
     this.typeOnlyNames = typeOnlyDeclarations(sf);
@@ -117,7 +122,7 @@ class Stripper {
 
   /** `const __instantImportK = require("m"), { a, b: c } = ...;`, or nothing when no binding is a value. */
   private importDeclaration(node: TS.ImportDeclaration, k: number): void {
-    const specifier = JSON.stringify((node.moduleSpecifier as TS.StringLiteral).text);
+    const specifier = JSON.stringify(this.specifierOf((node.moduleSpecifier as TS.StringLiteral).text));
     const clause = node.importClause;
     if (!clause) return void this.edits.push({ start: node.getStart(this.sf), end: node.end, text: `require(${specifier});` });
     const m = `__instantImport${k}`;

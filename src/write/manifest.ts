@@ -6,8 +6,9 @@ import { sha256 } from '../util/hash.js';
 export const MANIFEST_FILE = 'manifest.json';
 
 /**
- * What a run read and wrote. When the inputs (schema and its local imports), the settings and the tool
- * version hash the same, and the outputs are as written, the next run has nothing to do.
+ * What a run read and wrote. When the inputs (schema, its local imports, the tsconfig files of their path
+ * aliases), the settings and the tool version hash the same, and the outputs are as written, the next run
+ * has nothing to do.
  */
 export interface Manifest {
   tool: 'instant-codegen';
