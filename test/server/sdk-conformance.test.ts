@@ -1,12 +1,17 @@
-// Runs every conformance case through the official @instantdb/admin SDK against the local server.
+// Runs every conformance case, live queries included, through the official @instantdb/admin SDK against the
+// local server.
 
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { setInstantWarningsEnabled } from '@instantdb/admin';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { assertOutcome } from '../support/conformance.js';
 import { caseContext, schemaIR, sdkClients } from '../support/localServer.js';
-import { ALL_CASES, FIXTURES } from './cases/index.js';
+import { ALL_CASES as BASE_CASES, FIXTURES } from './cases/index.js';
+import { SUBSCRIBE_CASES } from './cases/subscribe.js';
+import { eventually } from '../support/live.js';
 import { GENEROUS_LIMITS } from '../support/limits.js';
+
+const ALL_CASES = [...BASE_CASES, { group: 'subscribe', cases: SUBSCRIBE_CASES }];
 
 let server: RunningServer;
 
@@ -33,6 +38,8 @@ for (const { group, cases } of ALL_CASES) {
           (error: unknown) => ({ ok: false as const, error }),
         );
         await assertOutcome(c, outcome, ctx);
+        // A case closes every subscription it opened: the server must have let go of them all.
+        await eventually(() => server.subscriptionCount(app.appId) === 0);
       });
     }
   });

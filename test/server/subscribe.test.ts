@@ -1,47 +1,16 @@
-// Live queries through the official SDK's `subscribeQuery` against the local server: the conformance
-// cases of cases/subscribe.ts, then what needs a server of its own (limits, slow consumers, rules and
-// schema changes, shutdown). Timeouts are generous on purpose (a busy machine); no assertion is about time.
+// Live queries against the local server, what needs a server of its own: limits, slow consumers, rules and
+// schema changes, shutdown. The conformance cases of cases/subscribe.ts run in sdk-conformance.test.ts and
+// generated-conformance.test.ts. Timeouts are generous on purpose (a busy machine); no assertion is about time.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { i, id, init, setInstantWarningsEnabled } from '@instantdb/admin';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { assertOutcome } from '../support/conformance.js';
-import { caseContext, schemaIR, sdkClients } from '../support/localServer.js';
+import { startServer } from '../../src/server/index.js';
+import { schemaIR } from '../support/localServer.js';
 import { eventually, openStream, subscribe } from '../support/live.js';
-import { FIXTURES } from './cases/index.js';
-import { SUBSCRIBE_CASES } from './cases/subscribe.js';
 
 const TIMEOUT = { timeout: 60_000 };
 
-let server: RunningServer;
-
-beforeAll(async () => {
-  setInstantWarningsEnabled(false);
-  server = await startServer({ schema: schemaIR(FIXTURES.empty.schema), memory: true, log: () => undefined });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-describe('subscribe cases (SDK)', () => {
-  for (const c of SUBSCRIBE_CASES) {
-    it(c.name, TIMEOUT, async () => {
-      const fixture = FIXTURES[c.fixture ?? 'empty'];
-      const app = server.addApp({ schema: schemaIR(fixture.schema, c.fixture ?? 'empty'), rules: c.rules });
-      const clients = sdkClients(server.url, app.appId, app.adminToken, fixture.schema);
-      const ids = await fixture.build(clients.client('schema'));
-      const ctx = caseContext(server, clients, c.client ?? 'schema', ids);
-      const outcome = await c.run(ctx.db, ctx).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      await assertOutcome(c, outcome, ctx);
-      // Every case closes what it opened: nothing may stay registered.
-      await eventually(() => server.subscriptionCount(app.appId) === 0);
-    });
-  }
-});
+beforeAll(() => setInstantWarningsEnabled(false));
 
 const schema = i.schema({ entities: { notes: i.entity({ text: i.string(), public: i.boolean().optional() }) } });
 
