@@ -1,8 +1,12 @@
 // Chooses how the rows of a top-level form are read (the query plan, as far as data access goes):
-//   1. a where clause with an index hint that allows few entities: those candidates;
-//   2. otherwise, a page with a limit: an ordered index scan that stops once the page is full;
-//   3. otherwise, every candidate of the hint, or every entity of the namespace.
-// Whatever the source, each row is checked with the exact where test, so all three give the same rows.
+//   1. a page with a limit whose where only bounds the order attr: an ordered index scan of that range,
+//      which stops once the page is full;
+//   2. a where clause with an index hint that allows few entities (up to the cap): those candidates, paged
+//      in SQL when the hint is the whole answer (`exact`), else tested one by one;
+//   3. otherwise, a page with a limit: the ordered index scan, testing each row;
+//   4. otherwise, every candidate of the hint, or every entity of the namespace.
+// Each row that is not proven by SQL is checked with the exact where test, so every path gives the same
+// rows (test/server/planner.test.ts compares them with `useIndexes: false`).
 
 import type { Attr } from '../storage/attrs.js';
 import type { TripleStore } from '../storage/triples.js';
