@@ -13,6 +13,8 @@ interface ServeArgs {
   'admin-token'?: string;
   'query-timeout-ms'?: number;
   'write-env'?: string;
+  /** Taken only to point to --write-env. */
+  'env-file'?: string;
   watch?: boolean;
 }
 
@@ -33,6 +35,7 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
         // Not `--env-file`: Node reads that flag even after the script name and exits when the file is
         // missing (nodejs/node#54232), so a new user's first `serve --env-file .env.local` would never reach us.
         .option('write-env', { type: 'string', requiresArg: true, describe: 'Write INSTANT_APP_ID, INSTANT_APP_ADMIN_TOKEN and INSTANT_API_URI here (e.g. .env.local, mode 0600; other lines kept)' })
+        .option('env-file', { type: 'string', hidden: true })
         .option('watch', { type: 'boolean', describe: 'Apply instant.schema.ts / instant.perms.ts (and what they import) again when they change' })
         .conflicts('data', 'memory')
         .example('$0 serve', 'serve the schema found in this project, data kept under .instant-codegen/')
@@ -44,6 +47,9 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
       checkQueryTimeout(args['query-timeout-ms']);
       // Loaded lazily: `generate` should not pay for the server's database driver.
       const [{ runServe }, { envFileProblem }] = await Promise.all([import('../server/index.js'), import('../server/envFile.js')]);
+      if (args['env-file'] !== undefined) {
+        throw new UsageError(`serve writes its settings with --write-env ${args['env-file']}, not --env-file: Node itself reads --env-file (and exits when the file is missing).`);
+      }
       const envFile = args['write-env'];
       const envProblem = envFile === undefined ? undefined : envFileProblem(path.resolve(envFile));
       if (envProblem) throw new UsageError(envProblem);

@@ -160,7 +160,8 @@ async function startWatching(server: RunningServer, files: { schemaFile: string;
   const stop = new AbortController();
   const watching = watchServe({ server, ...files }, stop.signal);
   await watching.ready;
-  files.print(`Watching ${[files.schemaFile, files.permsFile].filter(Boolean).join(' and ')} (and what they import); changes are applied as a push would.`);
+  const watched = [files.schemaFile, files.permsFile].filter(Boolean).join(' and ');
+  files.print(`Watching ${watched} and the modules ${files.permsFile ? 'they import' : 'it imports'}; changes are applied as a push would.`);
   return {
     ...server,
     close: async () => {

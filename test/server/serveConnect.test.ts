@@ -81,6 +81,13 @@ describe('serve --write-env', () => {
     expect(result.stdout).not.toContain('listening');
   });
 
+  it('points --env-file (which Node reads itself) to --write-env', () => {
+    writeFileSync(path.join(dir, 'exists.env'), '');
+    const result = runCli(['serve', '--memory', '--schema', fixtureSchema('todo'), '--env-file', 'exists.env'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('serve writes its settings with --write-env exists.env, not --env-file');
+  });
+
   it.skipIf(process.getuid?.() === 0)('refuses an env file in a folder it cannot write (exit 2)', () => {
     const locked = path.join(dir, 'locked');
     mkdirSync(locked, { mode: 0o500 });
