@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { SchemaError } from '../ir/SchemaError.js';
 import { UsageError } from './usageError.js';
@@ -11,6 +12,10 @@ interface ServeArgs {
   'app-id'?: string;
   'admin-token'?: string;
   'query-timeout-ms'?: number;
+  'write-env'?: string;
+  /** Taken only to point to --write-env. */
+  'env-file'?: string;
+  watch?: boolean;
 }
 
 export function serveCommand(setExitCode: (code: number) => void): CommandModule<object, ServeArgs> {
@@ -27,17 +32,29 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
         .option('app-id', { type: 'string', requiresArg: true, describe: 'App id (default: generated once and kept with the data)' })
         .option('admin-token', { type: 'string', requiresArg: true, describe: 'Admin token (default: generated once and kept with the data)' })
         .option('query-timeout-ms', { type: 'number', describe: 'Time a query may take before a 429 timeout (default: 5000)' })
+        // Not `--env-file`: Node reads that flag even after the script name and exits when the file is
+        // missing (nodejs/node#54232), so a new user's first `serve --env-file .env.local` would never reach us.
+        .option('write-env', { type: 'string', requiresArg: true, describe: 'Write INSTANT_APP_ID, INSTANT_APP_ADMIN_TOKEN and INSTANT_API_URI here (e.g. .env.local, mode 0600; other lines kept)' })
+        .option('env-file', { type: 'string', hidden: true })
+        .option('watch', { type: 'boolean', describe: 'Apply instant.schema.ts / instant.perms.ts (and what they import) again when they change' })
         .conflicts('data', 'memory')
         .example('$0 serve', 'serve the schema found in this project, data kept under .instant-codegen/')
-        .example('$0 serve --memory --port 8888', 'a throwaway server for tests'),
+        .example('$0 serve --memory --write-env .env.local', 'a throwaway server; clients started with .env.local connect to it')
+        .example('$0 serve --watch', 'apply schema and rules edits to the running server'),
     handler: async (args) => {
       const port = portOf(args.port);
       for (const flag of ['app-id', 'admin-token'] as const) checkUuid(flag, args[flag]);
       checkQueryTimeout(args['query-timeout-ms']);
       // Loaded lazily: `generate` should not pay for the server's database driver.
-      const { runServe } = await import('../server/index.js');
+      const [{ runServe }, { envFileProblem }] = await Promise.all([import('../server/index.js'), import('../server/envFile.js')]);
+      if (args['env-file'] !== undefined) {
+        throw new UsageError(`serve writes its settings with --write-env ${args['env-file']}, not --env-file: Node itself reads --env-file (and exits when the file is missing).`);
+      }
+      const envFile = args['write-env'];
+      const envProblem = envFile === undefined ? undefined : envFileProblem(path.resolve(envFile));
+      if (envProblem) throw new UsageError(envProblem);
       try {
-        await runServe({ schema: args.schema, perms: args.perms, port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'], queryTimeoutMs: args['query-timeout-ms'] });
+        await runServe({ schema: args.schema, perms: args.perms, port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'], queryTimeoutMs: args['query-timeout-ms'], envFile, watch: args.watch });
       } catch (error) {
         if (!(error instanceof SchemaError)) throw error;
         console.error(error.format());

@@ -1,21 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { GenerateResult } from '../generate.js';
 
 const DEBOUNCE_MS = 100;
 
 /**
  * Runs `run`, then again whenever one of its inputs changes (debounced). Folders are watched rather than
  * files, so editors that save by rename are seen too. A failing run keeps the previous inputs watched,
- * so fixing the file recovers. Resolves (with 0) when `signal` aborts or on SIGINT.
+ * so fixing the file recovers. Used by `generate --watch` and `serve --watch`. Resolves (with 0) when `signal` aborts or on SIGINT.
  */
-export async function watchAndGenerate(
-  run: () => Promise<GenerateResult>,
-  schemaFile: string,
-  report: (result?: GenerateResult, error?: unknown) => void,
+export async function watchAndGenerate<R extends { inputs: string[] }>(
+  run: () => Promise<R>,
+  schemaFile: string | readonly string[],
+  report: (result?: R, error?: unknown) => void,
   signal?: AbortSignal,
 ): Promise<number> {
-  let inputs = new Set([path.resolve(schemaFile)]);
+  // The roots are always watched: an input list from a failed run may be empty.
+  const roots = (typeof schemaFile === 'string' ? [schemaFile] : schemaFile).map((f) => path.resolve(f));
+  let inputs = new Set(roots);
   const watchers = new Map<string, fs.FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
@@ -34,11 +35,11 @@ export async function watchAndGenerate(
     }
   };
   const once = async () => {
-    let result: GenerateResult | undefined;
+    let result: R | undefined;
     let failure: unknown;
     try {
       result = await run();
-      inputs = new Set([...result.inputs, path.resolve(schemaFile)]);
+      inputs = new Set([...result.inputs, ...roots]);
     } catch (error) {
       failure = error;
     }

@@ -1,12 +1,14 @@
 // `instant-codegen serve`: what the CLI calls after parsing
 //   serve [--schema PATH] [--perms PATH] [--port N] [--data FILE | --memory] [--app-id ID --admin-token TOKEN]
-//         [--query-timeout-ms N]
+//         [--query-timeout-ms N] [--write-env FILE] [--watch]
 // Permission rules come from `--perms`, else $INSTANT_PERMS_FILE_PATH, else `instant.perms.ts` where Instant's
 // CLI looks for it (project root, src/, lib/, app/), else beside the schema; without a rules file everything
 // is allowed but what Instant's built-in rules protect, as on Instant.
 // The data file defaults to `.instant-codegen/local.db` beside the schema. When no app id / admin token
 // is given, they are generated once and kept next to the data file (`<data>.credentials.json`, mode 0600,
 // the database itself only stores a hash of the token), so restarts keep working with the same client env.
+// `--write-env` writes INSTANT_APP_ID, INSTANT_APP_ADMIN_TOKEN and INSTANT_API_URI, which the generated client
+// and the SDK read; the banner prints the same three, the token only masked or as a pointer to where it is.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +17,7 @@ import { z } from 'zod';
 import type { SchemaIR } from '../ir/types.js';
 import { findSchemaFile as findInProject } from '../schema/findSchemaFile.js';
 import { startServer, type RunningServer } from './server.js';
+import { envFileProblem, writeEnvFile } from './envFile.js';
 
 export interface ServeOptions {
   /** Path to instant.schema.ts; found like Instant's CLI does (INSTANT_SCHEMA_FILE_PATH, ., src/, lib/, app/) when omitted. */
@@ -28,6 +31,10 @@ export interface ServeOptions {
   adminToken?: string;
   /** Time a query may take before Instant's 429 `timeout` (default 5 s, limits.ts); more for big local data sets. */
   queryTimeoutMs?: number;
+  /** Writes the connection settings into this file (e.g. `.env.local`), keeping its other lines. */
+  envFile?: string;
+  /** Re-apply the schema and rules files when they change (uses the real loaders, not `loadSchema`/`loadPerms`). */
+  watch?: boolean;
   /** Loads a schema file into the IR (the CLI passes `loadSchema`). */
   loadSchema?: (file: string) => Promise<SchemaIR>;
   /** Loads a rules file (defaults to `loadPerms`). */
@@ -47,6 +54,8 @@ export interface ServeResult extends RunningServer {
   /** Undefined in memory mode. */
   dataFile?: string;
   credentialsFile?: string;
+  /** The env file written, if any. */
+  envFile?: string;
 }
 
 export function findSchemaFile(cwd: string, given?: string): string {
@@ -101,12 +110,13 @@ const FLAGS = z
     appId: z.guid('--app-id must be a uuid').optional(),
     adminToken: z.guid('--admin-token must be a uuid').optional(),
     queryTimeoutMs: z.number().int('--query-timeout-ms must be a whole number of milliseconds').positive('--query-timeout-ms must be positive').optional(),
+    envFile: z.string().min(1).optional(),
   })
   .refine((o) => !(o.data && o.memory), { message: '--data and --memory cannot be used together' });
 
 function checkFlags(options: ServeOptions): void {
-  const { schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs } = options;
-  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs });
+  const { schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs, envFile } = options;
+  const result = FLAGS.safeParse({ schema, perms, port, data, memory, appId, adminToken, queryTimeoutMs, envFile });
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
@@ -118,6 +128,9 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   checkFlags(options);
   const cwd = options.cwd ?? process.cwd();
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const envFile = options.envFile === undefined ? undefined : resolve(cwd, options.envFile);
+  const envProblem = envFile && envFileProblem(envFile);
+  if (envProblem) throw new Error(`serve: ${envProblem}`);
   const schemaFile = findSchemaFile(cwd, options.schema);
   const schema = await (options.loadSchema ?? defaultLoadSchema)(schemaFile);
   const { findPermsFile } = await import('../schema/loadPerms.js');
@@ -129,28 +142,66 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const creds = resolveCredentials(credentialsFile, options.appId, options.adminToken);
   const limits = options.queryTimeoutMs === undefined ? undefined : { queryTimeoutMs: options.queryTimeoutMs };
   const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log, limits });
-  printBanner(print, server, { schemaFile, permsFile, dataFile, credentialsFile, tokenGiven: options.adminToken !== undefined });
-  if (options.handleSignals !== false) closeOnSignals(server);
-  return { ...server, schemaFile, permsFile, dataFile, credentialsFile };
+  try {
+    if (envFile) writeEnvFile(envFile, { INSTANT_APP_ID: server.appId, INSTANT_APP_ADMIN_TOKEN: server.adminToken, INSTANT_API_URI: server.url });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  printBanner(print, server, { schemaFile, permsFile, dataFile, credentialsFile, envFile: options.envFile, tokenGiven: options.adminToken !== undefined });
+  const running = options.watch ? await startWatching(server, { schemaFile, permsFile, cwd, print }) : server;
+  if (options.handleSignals !== false) closeOnSignals(running);
+  return { ...running, schemaFile, permsFile, dataFile, credentialsFile, envFile };
+}
+
+/** The server with a close() that stops the watcher first. */
+async function startWatching(server: RunningServer, files: { schemaFile: string; permsFile?: string; cwd: string; print: (line: string) => void }): Promise<RunningServer> {
+  const { watchServe } = await import('./serveWatch.js');
+  const stop = new AbortController();
+  const watching = watchServe({ server, ...files }, stop.signal);
+  await watching.ready;
+  const watched = [files.schemaFile, files.permsFile].filter(Boolean).join(' and ');
+  files.print(`Watching ${watched} and the modules ${files.permsFile ? 'they import' : 'it imports'}; changes are applied as a push would.`);
+  return {
+    ...server,
+    close: async () => {
+      stop.abort();
+      await watching.done;
+      await server.close();
+    },
+  };
 }
 
 function printBanner(
   print: (line: string) => void,
   server: RunningServer,
-  info: { schemaFile: string; permsFile?: string; dataFile?: string; credentialsFile?: string; tokenGiven: boolean },
+  info: { schemaFile: string; permsFile?: string; dataFile?: string; credentialsFile?: string; envFile?: string; tokenGiven: boolean },
 ): void {
-  const where = info.credentialsFile
-    ? ` (full token in ${info.credentialsFile})`
-    : info.tokenGiven
-      ? ''
-      : ' (generated for this run; pass --admin-token to choose it)';
+  const where = info.envFile
+    ? ` (full token in ${info.envFile})`
+    : info.credentialsFile
+      ? ` (full token in ${info.credentialsFile})`
+      : info.tokenGiven
+        ? ''
+        : ' (generated for this run and kept nowhere: pass --write-env .env.local to write it, or --admin-token to choose it)';
   print(`Instant-compatible local server listening on ${server.url}`);
   print(`  schema:      ${info.schemaFile}`);
   print(`  rules:       ${info.permsFile ?? 'none, only the built-in ones (add instant.perms.ts beside the schema, or pass --perms)'}`);
   print(`  data:        ${info.dataFile ?? 'in memory (lost on exit)'}`);
   print(`  app id:      ${server.appId}`);
   print(`  admin token: ${maskToken(server.adminToken)}${where}`);
-  print(`Use it with init({ appId, adminToken, apiURI: '${server.url}' }).`);
+  // The secret is never printed in full (logs outlive terminals): the line says where the full value is.
+  print(info.envFile ? `Connect a client or the SDK with (written to ${info.envFile}):` : 'Connect a client or the SDK with these environment variables:');
+  print(`  INSTANT_APP_ID=${server.appId}`);
+  print(`  INSTANT_APP_ADMIN_TOKEN=${tokenPointer(info)}`);
+  print(`  INSTANT_API_URI=${server.url}`);
+}
+
+function tokenPointer(info: { credentialsFile?: string; envFile?: string; tokenGiven: boolean }): string {
+  if (info.envFile) return `<in ${info.envFile}>`;
+  if (info.tokenGiven) return '<the --admin-token you passed>';
+  if (info.credentialsFile) return `<adminToken in ${info.credentialsFile}, or pass --write-env .env.local>`;
+  return '<not kept: pass --write-env .env.local, or --admin-token UUID>';
 }
 
 function closeOnSignals(server: RunningServer): void {
