@@ -45,13 +45,15 @@ describe('createTestApp with the generated client', () => {
   });
 
   it('reset() deletes the data and keeps the schema; seed() takes steps or a function', async () => {
-    const t = await generatedApp();
+    const [t, other] = await Promise.all([generatedApp(), generatedApp()]);
+    await other.db.transact(other.db.todos.tx(id()).create(todo('untouched')));
     const first = id();
     await t.seed([['update', 'todos', first, { title: 'seeded', done: false, createdAt: 0 }]]);
     await t.seed((db) => db.transact(db.todos.tx(id()).create(todo('by function'))));
     expect((await t.db.todos.query({ $: { order: { title: 'asc' } } })).map((r) => r.title)).toEqual(['by function', 'seeded']);
     await t.reset();
     expect(await t.db.todos.query()).toEqual([]);
+    expect((await other.db.todos.query()).map((r) => r.title)).toEqual(['untouched']);
     // the unique index on todos.title is still there after the reset
     await t.db.transact(t.db.todos.tx(id()).create(todo('again')));
     await expect(t.db.transact(t.db.todos.tx(id()).create(todo('again')))).rejects.toThrow(/unique/i);
