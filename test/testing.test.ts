@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { init, id as sdkId } from '@instantdb/admin';
 import { createClient, id, type InstantClient } from '../fixtures/todo/instant.gen/index.js';
 import sdkSchema from '../fixtures/todo/instant.schema.js';
@@ -57,6 +57,24 @@ describe('createTestApp with the generated client', () => {
     // the unique index on todos.title is still there after the reset
     await t.db.transact(t.db.todos.tx(id()).create(todo('again')));
     await expect(t.db.transact(t.db.todos.tx(id()).create(todo('again')))).rejects.toThrow(/unique/i);
+  });
+
+  it('reset() pushes the emptied result to live queries', async () => {
+    const t = await generatedApp();
+    await t.db.transact(t.db.todos.tx(id()).create(todo('live')));
+    const sub = t.db.todos.subscribe();
+    const results = sub[Symbol.asyncIterator]();
+    const next = async () => {
+      const r = await results.next();
+      if (r.done) throw new Error('the subscription ended');
+      return r.value;
+    };
+    const first = await next();
+    expect(first.type === 'ok' && first.data.map((r) => r.title)).toEqual(['live']);
+    await t.reset();
+    const after = await next();
+    expect(after.type === 'ok' && after.data).toEqual([]);
+    sub.close();
   });
 
   it('seed() reports the step the server refused', async () => {
@@ -119,6 +137,18 @@ describe('createTestApp with the generated client', () => {
     const next = await generatedApp();
     await next.db.transact(next.db.todos.tx(id()).create(todo('y')));
     expect(await next.db.todos.count()).toBe(1);
+  });
+});
+
+describe('the shared server', () => {
+  it('closes once its last app has been closed for a moment, and starts again for the next app', async () => {
+    const t = await createTestApp({ schema, createClient });
+    const health = () => fetch(`${t.apiURI}/health/system`).then((r) => r.status, () => 'closed');
+    expect(await health()).toBe(200);
+    await t.close();
+    await vi.waitFor(async () => expect(await health()).toBe('closed'), { timeout: 60_000, interval: 100 });
+    const next = await generatedApp();
+    expect(await next.db.todos.count()).toBe(0);
   });
 });
 
