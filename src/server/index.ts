@@ -9,3 +9,4 @@ export type { PermissionPolicy, QueryFilter, TransactionCheck, Requester, QueryP
 export { createRulesPolicy, RulesPolicy, ruleValidationIssues, type RulesPolicyOptions, type RuleIssue } from './permissions/index.js';
 export { InstantError } from './errors.js';
 export { DEFAULT_LIMITS, type ServerLimits } from './limits.js';
+export type { OutgoingEmail, EmailHook } from './auth/email.js';

@@ -16,6 +16,8 @@ import { createRulesPolicy } from './permissions/policy.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
+import type { EmailHook } from './auth/email.js';
+import { wipeApp } from './wipeApp.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -46,6 +48,10 @@ export interface StartServerOptions {
    * app, 10,000 per server, 8 MiB unsent per connection); see limits.ts.
    */
   limits?: Partial<ServerLimits>;
+  /** Receives the emails apps would send (magic codes from /admin/send_magic_code) instead of the log. */
+  onEmail?: EmailHook;
+  /** Let the process exit while the server is still open (a test helper's shared server must not hold it). */
+  unref?: boolean;
 }
 
 export interface AddAppOptions {
@@ -69,6 +75,8 @@ export interface RunningServer {
   setRules(rules: object | undefined, appId?: string): void;
   /** Open live queries (`subscribeQuery`), of one app or of the whole server; a closed one is gone at once. */
   subscriptionCount(appId?: string): number;
+  /** Deletes every entity of the app (users and magic codes included); its attrs and rules stay. */
+  resetApp(appId?: string): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +101,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     limits,
     live,
+    onEmail: options.onEmail,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -118,6 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     db.close();
     throw e;
   }
+  if (options.unref) unrefAll(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -129,11 +139,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       live.refreshApp(appId);
     },
     subscriptionCount: (appId) => live.count(appId),
+    resetApp: (appId = main.appId) => {
+      wipeApp(db, appId);
+      live.refreshApp(appId);
+    },
     close: () => {
       live.close();
       return close(server, () => db.close());
     },
   };
+}
+
+/** The listening socket and every accepted connection (idle keep-alive ones would otherwise hold the process). */
+function unrefAll(server: Server): void {
+  server.unref();
+  server.on('connection', (socket) => socket.unref());
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -25,7 +25,7 @@ function attrId(attrs: AttrIndex, label: string): string {
 export class MagicCodes {
   constructor(
     private readonly engine: Engine,
-    private readonly expiryMinutes: number = DEFAULT_MAGIC_CODE_EXPIRY_MINUTES,
+    readonly expiryMinutes: number = DEFAULT_MAGIC_CODE_EXPIRY_MINUTES,
   ) {}
 
   create(appId: string, email: string): string {

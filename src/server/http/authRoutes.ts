@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { recordNotFound, validationError } from '../errors.js';
 import { isObject, type Json } from '../json.js';
 import type { User } from '../auth/users.js';
+import { magicCodeEmail } from '../auth/email.js';
 import type { Services } from './services.js';
 import { authedAppId } from './requester.js';
 import { asEmail, asUuid, optionalParam, requiredParam, type ApiRequest } from './io.js';
@@ -84,12 +85,13 @@ export function magicCodePost(req: ApiRequest, s: Services): Json {
   return { code: s.magicCodes.create(appId, email) };
 }
 
-/** Nothing is emailed locally: the code goes to the server log (and, as in Instant, into the response). */
+/** Nothing is emailed locally: the email goes to `onEmail`, else the code to the server log (and, as in Instant, into the response). */
 export function sendMagicCodePost(req: ApiRequest, s: Services): Json {
   const appId = authedAppId(req, s.engine);
   const email = requiredParam(req, 'body', 'email', asEmail);
   const code = s.magicCodes.create(appId, email);
-  s.log(`[instant-codegen] magic code for ${email} (app ${appId}): ${code}`);
+  if (s.onEmail) s.onEmail(magicCodeEmail(appId, email, code, s.magicCodes.expiryMinutes));
+  else s.log(`[instant-codegen] magic code for ${email} (app ${appId}): ${code}`);
   return { code };
 }
 

@@ -5,6 +5,7 @@ import type { Users } from '../auth/users.js';
 import type { MagicCodes } from '../auth/magicCodes.js';
 import type { ServerLimits } from '../limits.js';
 import type { LiveQueries } from '../live/index.js';
+import type { EmailHook } from '../auth/email.js';
 
 export interface Services {
   engine: Engine;
@@ -12,6 +13,8 @@ export interface Services {
   magicCodes: MagicCodes;
   /** Server log (magic codes are printed here instead of being emailed). */
   log: (line: string) => void;
+  /** Receives the emails the app would send (magic codes) instead of the log (the test kit's mailbox). */
+  onEmail?: EmailHook;
   /** Body size, JSON depth and query time limits; DEFAULT_LIMITS when absent. */
   limits?: ServerLimits;
   /** Live queries (POST /admin/subscribe-query); without them the route is unknown. */
