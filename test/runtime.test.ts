@@ -190,6 +190,8 @@ const METHODS: [string, (db: TodoClient.InstantClient, o: { signal?: AbortSignal
   ['auth.sendMagicCode', (db, o) => db.auth.sendMagicCode('a@b.c', o)],
   ['auth.verifyMagicCode', (db, o) => db.auth.verifyMagicCode('a@b.c', '123456', o)],
   ['auth.checkMagicCode', (db, o) => db.auth.checkMagicCode('a@b.c', '123456', {}, o)],
+  ['auth.createToken with extraFields', (db, o) => db.auth.createToken('a@b.c', { extraFields: { nickname: 'a' }, ...o })],
+  ['auth.signInGuest', (db, o) => db.auth.signInGuest(o)],
 ];
 
 describe('every method that sends a request', () => {
