@@ -20,7 +20,7 @@ export interface RulesPolicyOptions {
   /** Show CEL's own error message in `permission-evaluation-failed` (debug endpoints). */
   showCelErrors?: boolean;
   /** Where `$rateLimits` buckets live; share one across an app's policies so rule reloads keep them. */
-  rateLimiter?: RateLimiter;
+  rateLimiter?: RateLimiter | undefined;
 }
 
 export class RulesPolicy implements PermissionPolicy {

@@ -133,6 +133,18 @@ export const RATE_LIMIT_CASES: ConformanceCase[] = [
     expect: { result: [4, '429 rate-limited'] },
   },
   {
+    name: 'debugQuery runs the app rules on the same buckets (the debug endpoints take tokens too)',
+    covers: ['rate limits', 'wire 4.3'],
+    fixture: 'permsTodo',
+    rules: { todos: { allow: { view: 'rateLimit.readTodos.limit(auth.id)' } }, $rateLimits: { readTodos: hourly(5) } },
+    run: async (db, ctx) => {
+      const alice = as(db, ctx, 'alice');
+      const debug = (await alice.debugQuery({ todos: {} })) as any;
+      return [debug.result.todos.length, await outcome(alice.query({ todos: {} }))];
+    },
+    expect: { result: [4, '429 rate-limited'] },
+  },
+  {
     name: 'a check before limit() that fails (&& short-circuits) takes no token',
     covers: ['rate limits'],
     fixture: 'permsTodo',
