@@ -159,6 +159,14 @@ export const RATE_LIMIT_CASES: ConformanceCase[] = [
     expect: { result: ['400 permission-denied', 'ok', '429 rate-limited'] },
   },
   {
+    name: 'limit(key, 0) is an evaluation error, not a free pass (Bucket4j refuses non-positive token counts)',
+    covers: ['rate limits'],
+    fixture: 'permsTodo',
+    rules: { todos: { allow: { create: 'rateLimit.createTodos.limit(auth.id, 0)' } }, $rateLimits: { createTodos: hourly(1) } },
+    run: (db, ctx) => createTodo(as(db, ctx, 'alice'), 'zero'),
+    expect: { error: { status: 400, type: 'permission-evaluation-failed', hint: { rule: ['todos', 'create'] } } },
+  },
+  {
     name: 'admin requests are not rate limited (rules do not run for them)',
     covers: ['rate limits'],
     fixture: 'permsTodo',
