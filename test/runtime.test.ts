@@ -190,6 +190,8 @@ const METHODS: [string, (db: TodoClient.InstantClient, o: { signal?: AbortSignal
   ['auth.sendMagicCode', (db, o) => db.auth.sendMagicCode('a@b.c', o)],
   ['auth.verifyMagicCode', (db, o) => db.auth.verifyMagicCode('a@b.c', '123456', o)],
   ['auth.checkMagicCode', (db, o) => db.auth.checkMagicCode('a@b.c', '123456', {}, o)],
+  ['auth.createToken with extraFields', (db, o) => db.auth.createToken('a@b.c', { extraFields: { nickname: 'a' }, ...o })],
+  ['auth.signInGuest', (db, o) => db.auth.signInGuest(o)],
 ];
 
 describe('every method that sends a request', () => {
@@ -424,6 +426,54 @@ describe('retries: createClient({ retry })', () => {
     expect(((await rejection(() => make(FAST).goals.query())) as ApiError).status).toBe(429);
     // Not the hour asked for (the bound is generous: a busy machine is slow, not an hour slow).
     expect(performance.now() - started).toBeLessThan(30_000);
+    expect(sent()).toHaveLength(1);
+  });
+
+  // Instant's rate-limit answer (server/src/instant/util/exception.clj `throw-permission-rate-limited!`,
+  // util/http.clj: a 429 without a Retry-After header); its hint says how long to wait, in seconds.
+  const rateLimited = (retryAfter: number) => ({
+    status: 429,
+    body: {
+      type: 'rate-limited',
+      message: 'Your request exceeded the rate limit.',
+      hint: { 'retry-at': new Date(Date.now() + retryAfter * 1000).toISOString(), 'retry-after': retryAfter, 'remaining-tokens': 0 },
+    },
+  });
+
+  it("honours hint['retry-after'] of a rate-limited answer instead of the backoff", { timeout: 60_000 }, async () => {
+    server.reset();
+    server.script(rateLimited(1));
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      expect(await make({ ...FAST, maxMs: 5_000 }).goals.query()).toEqual([]);
+      expect(timers.mock.calls.map((call) => call[1])).toContain(1000);
+    } finally {
+      timers.mockRestore();
+    }
+    expect(sent()).toHaveLength(2);
+  });
+
+  it("a Retry-After header wins over hint['retry-after']", { timeout: 60_000 }, async () => {
+    server.reset();
+    server.script({ ...rateLimited(3600), headers: { 'retry-after': '0' } });
+    expect(await make(FAST).goals.query()).toEqual([]);
+    expect(sent()).toHaveLength(2);
+  });
+
+  it("a hint['retry-after'] longer than maxMs ends the retries at once", { timeout: 60_000 }, async () => {
+    server.reset();
+    server.script(rateLimited(1800));
+    const error = (await rejection(() => make(FAST).goals.query())) as ApiError;
+    expect([error.status, error.type]).toEqual([429, 'rate-limited']);
+    expect(sent()).toHaveLength(1);
+  });
+
+  it('a 429 timeout (the query time limit) is not retried: it would time out again', { timeout: 60_000 }, async () => {
+    // util/http.clj answers ::ex/timeout with too-many-requests (429) as well.
+    server.reset();
+    server.script({ status: 429, body: { type: 'timeout', message: 'The query took too long.', hint: null } });
+    const error = (await rejection(() => make(FAST).goals.query())) as ApiError;
+    expect([error.status, error.type]).toEqual([429, 'timeout']);
     expect(sent()).toHaveLength(1);
   });
 

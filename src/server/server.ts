@@ -13,6 +13,7 @@ import type { Services } from './http/services.js';
 import { isUuid } from './json.js';
 import type { PermissionPolicy } from './permissions.js';
 import { createRulesPolicy } from './permissions/policy.js';
+import { RateLimiter } from './rateLimits/index.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
@@ -88,7 +89,9 @@ function requireUuid(name: string, value: string): string {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   // Rules are validated before anything is opened.
   // No rules still means Instant's built-in ones: `$users` rows are private, system columns read-only.
-  const policy = options.permissions ?? createRulesPolicy(options.rules ?? {});
+  // One limiter for the server: buckets are keyed by app, so replacing an app's rules keeps unchanged buckets.
+  const rateLimiter = new RateLimiter();
+  const policy = options.permissions ?? createRulesPolicy(options.rules ?? {}, { rateLimiter });
   const limits = resolveLimits(options.limits);
   const file = options.memory || !options.dataFile ? undefined : options.dataFile;
   const db = openDatabase({ file });
@@ -106,7 +109,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
     const adminToken = requireUuid('adminToken', app.adminToken ?? randomUUID());
-    const policy = app.rules === undefined ? undefined : createRulesPolicy(app.rules);
+    const policy = app.rules === undefined ? undefined : createRulesPolicy(app.rules, { rateLimiter });
     engine.ensureApp(appId, adminToken, app.schema ?? options.schema);
     if (policy) engine.setPolicy(appId, policy);
     return { appId, adminToken };
@@ -135,7 +138,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     addApp,
     updateSchema: (schema, appId = main.appId) => engine.updateSchema(appId, schema),
     setRules: (rules, appId = main.appId) => {
-      engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules));
+      engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules, { rateLimiter }));
       live.refreshApp(appId);
     },
     subscriptionCount: (appId) => live.count(appId),

@@ -29,14 +29,31 @@ export class AuthApi {
     this.transport = transport;
   }
 
-  /** Creates the user if needed and returns a refresh token for them. */
+  /**
+   * Creates the user if needed and returns a refresh token for them; `extraFields` set `$users` attributes
+   * of a new user (the server's `extra-fields`, admin/routes.clj `refresh-tokens-post`).
+   */
   async createToken(
     who: string | { email: string } | { id: string },
-    opts?: RequestOptions,
+    options: { extraFields?: Record<string, unknown> | undefined } & RequestOptions = {},
   ): Promise<string> {
-    const body = typeof who === 'string' ? { email: who } : who;
+    const { extraFields, ...opts } = options;
+    const base = typeof who === 'string' ? { email: who } : who;
+    const body = extraFields ? { ...base, 'extra-fields': extraFields } : base;
     const res = await this.post<{ user: User }>('/admin/refresh_tokens', body, opts);
     return res.user.refresh_token as string;
+  }
+
+  /**
+   * Creates a guest user (`type: 'guest'`) and returns it with a refresh token, for `asUser({ token })`;
+   * `extraFields` set its `$users` attributes (admin/routes.clj `sign-in-guest-post`).
+   */
+  async signInGuest(
+    options: { extraFields?: Record<string, unknown> | undefined } & RequestOptions = {},
+  ): Promise<User> {
+    const { extraFields, ...opts } = options;
+    const body = extraFields ? { 'extra-fields': extraFields } : {};
+    return (await this.post<{ user: User }>('/admin/sign_in_guest', body, opts)).user;
   }
 
   /** The user a refresh token belongs to; rejects with `InstantAPIError` when the token is unknown. */

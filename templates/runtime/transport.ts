@@ -14,7 +14,8 @@ export interface ClientConfig {
   /** Validate queries and transactions before sending them; default true. */
   validate?: boolean | undefined;
   /**
-   * Send safe requests again on 429, 5xx, network errors and timeouts: queries (`query`, `get`) and the
+   * Send safe requests again on 429 (not the query time limit's 429 `timeout`), 5xx, network errors and
+   * client-side timeouts: queries (`query`, `get`) and the
    * reads of `auth` (`getUser`, `verifyToken`); transactions only with `transactions: true`. Off by
    * default (as in `@instantdb/admin`); `true` for the defaults of `RetryOptions`.
    */
@@ -26,7 +27,10 @@ export interface RetryOptions {
   retries?: number | undefined;
   /** Backoff before the first retry, doubled for each next one, with jitter (half to all of it); default 250 ms. */
   baseMs?: number | undefined;
-  /** Longest wait between attempts; a longer `Retry-After` from the server ends the retries. Default 10 000 ms. */
+  /**
+   * Longest wait between attempts; a longer `Retry-After` (header, or `hint['retry-after']` of a
+   * `rate-limited` answer) from the server ends the retries. Default 10 000 ms.
+   */
   maxMs?: number | undefined;
   /**
    * Retry transactions too; default false. A transaction whose answer was lost (timeout, network error,
@@ -159,7 +163,7 @@ export class Transport {
     }
     if (response.status !== 200) {
       const error = new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after')) ?? hintRetryAfter(error.body);
       if (retryAfter !== undefined) RETRY_AFTER.set(error, retryAfter);
       throw error;
     }
@@ -250,12 +254,15 @@ function deadline(ms: number, outer?: AbortSignal) {
   };
 }
 
-/** 429, 5xx, and failures to get any answer (network errors, timeouts), but not aborts. */
+/**
+ * 429, 5xx, and failures to get any answer (network errors, timeouts), but not aborts. A 429 `timeout` is
+ * the server's query time limit (util/http.clj answers it 429 too): the same query would time out again.
+ */
 function isTransient(error: unknown): error is InstantAPIError {
   if (!(error instanceof InstantAPIError)) return false;
   const { status, type } = error;
   return (
-    status === 429 ||
+    (status === 429 && type !== 'timeout') ||
     (status >= 500 && status <= 599) ||
     (status === 0 && (type === 'network-error' || type === 'timeout'))
   );
@@ -267,6 +274,17 @@ function backoff(error: InstantAPIError, attempt: number, policy: RetryPolicy): 
   if (retryAfter !== undefined) return retryAfter <= policy.maxMs ? retryAfter : undefined;
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
   return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/**
+ * Instant's `rate-limited` answer has no `Retry-After` header; its body's `hint['retry-after']` (whole
+ * seconds, exception.clj `throw-permission-rate-limited!`) says how long to wait. In ms.
+ */
+function hintRetryAfter(body: InstantAPIError['body']): number | undefined {
+  const hint = (body as { hint?: unknown } | undefined)?.hint;
+  const seconds =
+    hint && typeof hint === 'object' ? (hint as Record<string, unknown>)['retry-after'] : undefined;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /** `Retry-After: <seconds>` or `Retry-After: <HTTP date>`, in ms from now. */

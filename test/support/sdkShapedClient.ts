@@ -8,7 +8,8 @@
 //   db.asUser(who)                           → gen.asUser(who)
 //   db.debugQuery(q, opts)                   → gen.debugQuery(q, opts)
 //   db.debugTransact(chunks, { __dangerouslyCommit }) → gen.debugTransact(chunks, { dangerouslyCommit })
-//   db.auth.*                                → gen.auth.* (same method names and arguments)
+//   db.auth.*                                → gen.auth.* (same method names and arguments, except
+//                                               createToken({ ..., 'extra-fields': x }) → createToken({ ... }, { extraFields: x }))
 //   db.subscribeQuery(q, cb, opts)           → gen.subscribeQuery(q, cb, opts) (same payloads)
 //
 // The SDK's `lookup(attr, value)` is the string `lookup__<attr>__<json>`; the generated API takes
@@ -133,7 +134,15 @@ function txProxy(gen: GeneratedClientLike): unknown {
   );
 }
 
-/** Counts every call of an auth method. */
+/** The SDK's `createToken({ email, 'extra-fields': x })` (its argument is the body) → `createToken({ email }, { extraFields: x })`. */
+function createTokenArgs(args: unknown[]): unknown[] {
+  const [who] = args;
+  if (args.length !== 1 || !who || typeof who !== 'object' || !('extra-fields' in who)) return args;
+  const { 'extra-fields': extraFields, ...base } = who as Record<string, unknown>;
+  return [base, { extraFields }];
+}
+
+/** Counts every call of an auth method; translates the SDK's createToken extra fields. */
 function countedAuth(auth: any, usage: AdapterUsage): unknown {
   return new Proxy(auth, {
     get: (target, key) => {
@@ -141,7 +150,7 @@ function countedAuth(auth: any, usage: AdapterUsage): unknown {
       if (typeof member !== 'function') return member;
       return (...args: unknown[]) => {
         usage.calls++;
-        return member.apply(target, args);
+        return member.apply(target, key === 'createToken' ? createTokenArgs(args) : args);
       };
     },
   });

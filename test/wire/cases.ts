@@ -359,6 +359,19 @@ const auth: WireCase[] = [
   authCase('auth.sendMagicCode', (auth) => auth.sendMagicCode(EMAIL)),
   authCase('auth.verifyMagicCode', (auth) => auth.verifyMagicCode(EMAIL, '123456')),
   authCase('auth.checkMagicCode without extraFields (no extra-fields key)', (auth) => auth.checkMagicCode(EMAIL, '123456')),
+  // The SDK's createToken sends its argument as the body (client/packages/admin/src/index.ts `createToken`),
+  // so passing it the `extra-fields` key server/src/instant/admin/routes.clj `refresh-tokens-post` reads is
+  // the SDK's way to send them; the generated client spells it `{ extraFields }`.
+  {
+    name: 'auth.createToken(email, { extraFields }) sends extra-fields after the email',
+    official: (db) => db.auth.createToken({ email: EMAIL, 'extra-fields': { nickname: 'ari' } } as never),
+    generated: (db) => db.auth.createToken(EMAIL, { extraFields: { nickname: 'ari' } }),
+  },
+  {
+    name: 'auth.createToken({ id }, { extraFields })',
+    official: (db) => db.auth.createToken({ id: U1, 'extra-fields': { nickname: 'ari' } } as never),
+    generated: (db) => db.auth.createToken({ id: U1 }, { extraFields: { nickname: 'ari' } }),
+  },
   authCase('auth.checkMagicCode with extraFields', (auth) => auth.checkMagicCode(EMAIL, '123456', { extraFields: { type: 'user', imageURL: 'https://example.com/a.png' } })),
 ];
 

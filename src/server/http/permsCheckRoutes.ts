@@ -9,6 +9,7 @@ import { isObject, type Json } from '../json.js';
 import { Deadline, DEFAULT_LIMITS } from '../limits.js';
 import type { Requester } from '../permissions.js';
 import { RulesPolicy } from '../permissions/policy.js';
+import type { RateLimiter } from '../rateLimits/index.js';
 import { parseRules, RuleSet } from '../permissions/rules.js';
 import { queryParam, stepsParam } from './adminRoutes.js';
 import type { Services } from './services.js';
@@ -32,6 +33,12 @@ function withOverrides(req: ApiRequest, requester: Requester): Requester {
   return { ...requester, ...(ip ? { ip } : {}), ...(origin ? { origin } : {}) };
 }
 
+/** The app's `$rateLimits` buckets: the debug endpoints take tokens as Instant's do (they run the same rules). */
+function rateLimiterFor(s: Services, appId: string): RateLimiter | undefined {
+  const current = s.engine.policyFor(appId);
+  return current instanceof RulesPolicy ? current.rateLimiter : undefined;
+}
+
 /** The rules to check with: a valid `rules-override`, else the app's (none: everything is allowed). */
 function rulesFor(req: ApiRequest, s: Services, appId: string): RuleSet {
   const override = req.body?.['rules-override'];
@@ -47,7 +54,7 @@ export function queryPermsCheckPost(req: ApiRequest, s: Services): Json {
   const who = withOverrides(req, requester);
   const query = queryParam(req);
   const ruleParams = isObject(query.$$ruleParams) ? query.$$ruleParams : {};
-  const policy = new RulesPolicy(rules, { collect: true, showCelErrors: true });
+  const policy = new RulesPolicy(rules, { collect: true, showCelErrors: true, rateLimiter: rateLimiterFor(s, requester.appId) });
   const deadline = Deadline.after((s.limits ?? DEFAULT_LIMITS).queryTimeoutMs);
   const result = s.engine.query(who.appId, query, { inference, requester: { ...who, ruleParams }, policy, deadline });
   return { 'check-results': policy.results, result, 'rule-wheres': null };
@@ -61,7 +68,7 @@ export function transactPermsCheckPost(req: ApiRequest, s: Services): Json {
   const throwOnMissingAttrs = Boolean(req.body?.['throw-on-missing-attrs?']);
   const rules = rulesFor(req, s, requester.appId);
   if (!Array.isArray(steps)) throw validationError('steps', steps, [{ expected: 'coll?', in: [] }]);
-  const policy = new RulesPolicy(rules, { collect: true, showCelErrors: true });
+  const policy = new RulesPolicy(rules, { collect: true, showCelErrors: true, rateLimiter: rateLimiterFor(s, requester.appId) });
   const result = s.engine.transact(who.appId, steps, {
     throwOnMissingAttrs,
     requester: who,

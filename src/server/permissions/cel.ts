@@ -10,7 +10,7 @@ import { TimestampSchema, timestampFromMs, timestampMs, type Timestamp } from '@
 import { parseDateValue } from '../dates.js';
 import { InstantError } from '../errors.js';
 import { checkExpr, DYN, map, OBJ, REQUEST, type CelT, type Expr } from './celCheck.js';
-import { RuleMap, celValue } from './context.js';
+import { BucketRef, RuleMap, celValue } from './context.js';
 
 /** A rule that does not compile: cel-java's issues, as messages. */
 export class CelCompileError extends Error {
@@ -48,9 +48,13 @@ const FUNCS = [
   celMethod('getTime', TIMESTAMP, [], CelScalar.INT, function () {
     return BigInt(timestampMs(this.message as Timestamp));
   }),
-  // `$rateLimits` buckets: the local server does not rate-limit, so every `limit` call passes.
-  celMethod('limit', mapType(CelScalar.STRING, CelScalar.DYN), [CelScalar.DYN], CelScalar.BOOL, () => true),
-  celMethod('limit', mapType(CelScalar.STRING, CelScalar.DYN), [CelScalar.DYN, CelScalar.INT], CelScalar.BOOL, () => true),
+  // `$rateLimits` buckets (context.ts `BucketRef`): take tokens, or fail the rule with `rate-limited`.
+  celMethod('limit', mapType(CelScalar.STRING, CelScalar.DYN), [CelScalar.DYN], CelScalar.BOOL, function (key) {
+    return (this as unknown) instanceof BucketRef ? (this as unknown as BucketRef).limit(key) : true;
+  }),
+  celMethod('limit', mapType(CelScalar.STRING, CelScalar.DYN), [CelScalar.DYN, CelScalar.INT], CelScalar.BOOL, function (key, tokens) {
+    return (this as unknown) instanceof BucketRef ? (this as unknown as BucketRef).limit(key, tokens) : true;
+  }),
 ];
 
 const ENV = celEnv({ funcs: FUNCS });

@@ -7,6 +7,7 @@
 import { celList, celMap, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelMap } from '@bufbuild/cel';
 import { isReflectMessage } from '@bufbuild/protobuf/reflect';
 import { timestampDate, timestampFromMs, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { InstantError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import type { QueryReader } from '../query/reader.js';
 import { resolveLink } from '../query/where.js';
@@ -123,17 +124,50 @@ export function requestMap(info: RequestInfo): CelMap {
   );
 }
 
-/** `rateLimit`: every bucket named in `$rateLimits` (rule validation rejects other names); `limit` always passes locally. */
-export function rateLimitMap(): CelMap {
-  return new BucketMap().cel();
+/**
+ * What `rateLimit.<bucket>.limit(key, n)` calls: the app's limiter with the bucket's config. The first
+ * refusal is kept, because CEL turns a function's exception into an error value that `||` may absorb,
+ * while Instant's `limit` always fails the request (exception.clj `throw-permission-evaluation-failed!`
+ * rethrows `rate-limited`).
+ */
+export class RateLimitScope {
+  refused: unknown = undefined;
+
+  constructor(readonly consume: (bucket: string, key: Json, tokens: number) => void) {}
+}
+
+/** `rateLimit`: every bucket named in `$rateLimits` (rule validation rejects other names). */
+export function rateLimitMap(scope?: RateLimitScope): CelMap {
+  return new BucketMap(scope).cel();
 }
 
 class BucketMap extends RuleMap {
-  constructor() {
+  constructor(private readonly scope?: RateLimitScope) {
     super(null);
   }
   override get(key: unknown): CelInput {
-    return new RuleMap({ bucket: String(key) }).cel();
+    return new BucketRef(String(key), this.scope).cel();
+  }
+}
+
+/** One bucket as rules see it; `limit` takes tokens (without a scope, as in compile checks, it passes). */
+export class BucketRef extends RuleMap {
+  constructor(
+    readonly bucket: string,
+    private readonly scope?: RateLimitScope,
+  ) {
+    super({ bucket });
+  }
+
+  limit(key: unknown, tokens: bigint | number = 1): boolean {
+    if (!this.scope) return true;
+    try {
+      this.scope.consume(this.bucket, jsonValue(key), Number(tokens));
+    } catch (e) {
+      if (e instanceof InstantError) this.scope.refused ??= e;
+      throw e;
+    }
+    return true;
   }
 }
 

@@ -1,10 +1,10 @@
 // Running one program for one check: the CEL bindings of cel.clj `eval-program!` built from the check's
 // entity maps (context.ts), the result read with Clojure truthiness by the callers.
 
-import type { JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
 import type { QueryReader } from '../query/reader.js';
 import { runRule } from './cel.js';
-import { authMap, dataMap, rateLimitMap, requestMap, RuleMap } from './context.js';
+import { authMap, dataMap, RateLimitScope, rateLimitMap, requestMap, RuleMap } from './context.js';
 import type { Program } from './rules.js';
 
 /** What is fixed for one request: who asks, when, from where, and how errors are reported. */
@@ -15,6 +15,8 @@ export interface RuleContext {
   origin?: string;
   /** The debug endpoints show the CEL error instead of "You may have a typo". */
   showCelErrors: boolean;
+  /** `rateLimit.<bucket>.limit(key, tokens)`: takes tokens or throws `rate-limited`; absent, every call passes. */
+  rateLimit?: (bucket: string, key: Json, tokens: number) => void;
 }
 
 /** A check's inputs (the `bindings` of a transaction check result, in Instant's key names). */
@@ -33,17 +35,25 @@ export interface CheckBindings {
  * as the check must see it (before or after the transaction's writes).
  */
 export function evaluateProgram(program: Program, etype: string, bindings: CheckBindings, ctx: RuleContext, reader: QueryReader): unknown {
+  const scope = ctx.rateLimit ? new RateLimitScope(ctx.rateLimit) : undefined;
   const vars: Record<string, unknown> = {
     auth: authMap(reader, ctx.user),
     data: dataMap(reader, etype, bindings.data),
     ruleParams: new RuleMap(bindings['rule-params']).cel(),
     request: requestMap({ time: ctx.time, ip: ctx.ip, origin: ctx.origin, modifiedFields: bindings['modified-fields'] }),
-    rateLimit: rateLimitMap(),
+    rateLimit: rateLimitMap(scope),
   };
   if ('new-data' in bindings) vars.newData = new RuleMap(bindings['new-data']).cel();
   if ('linked-data' in bindings) vars.linkedData = dataMap(reader, bindings['linked-etype'] ?? etype, bindings['linked-data']);
   if (bindings.actions) vars.actions = new RuleMap(bindings.actions).cel();
-  return runRule(program.compiled, vars, { etype: program.etype, action: program.action, showCelErrors: ctx.showCelErrors });
+  let result: unknown;
+  try {
+    result = runRule(program.compiled, vars, { etype: program.etype, action: program.action, showCelErrors: ctx.showCelErrors });
+  } finally {
+    // An empty bucket fails the request even where CEL absorbed the error (`||`) or reported it as its own.
+    if (scope?.refused !== undefined) throw scope.refused; // eslint-disable-line no-unsafe-finally
+  }
+  return result;
 }
 
 /** How a program appears in check results. */

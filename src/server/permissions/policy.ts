@@ -4,6 +4,7 @@
 // real message.
 
 import type { JsonObject } from '../json.js';
+import { RateLimiter } from '../rateLimits/index.js';
 import type { PermissionPolicy, QueryFilter, QueryPermissionContext, Requester, TransactionCheck } from '../permissions.js';
 import type { QueryReader } from '../query/reader.js';
 import type { DataView } from '../transact/preprocess.js';
@@ -18,16 +19,22 @@ export interface RulesPolicyOptions {
   collect?: boolean;
   /** Show CEL's own error message in `permission-evaluation-failed` (debug endpoints). */
   showCelErrors?: boolean;
+  /** Where `$rateLimits` buckets live; share one across an app's policies so rule reloads keep them. */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 export class RulesPolicy implements PermissionPolicy {
   /** With `collect`: the check results, in Instant's `check-results` shape. */
   readonly results: JsonObject[] = [];
 
+  readonly rateLimiter: RateLimiter;
+
   constructor(
     readonly rules: RuleSet,
     private readonly options: RulesPolicyOptions = {},
-  ) {}
+  ) {
+    this.rateLimiter = options.rateLimiter ?? new RateLimiter();
+  }
 
   queryFilter(ctx: QueryPermissionContext, reader: QueryReader): QueryFilter {
     return new RuleQueryFilter(this.rules, this.context(ctx), ctx.ruleParams as JsonObject, reader, this.collected());
@@ -53,6 +60,10 @@ export class RulesPolicy implements PermissionPolicy {
       ip: req.ip,
       origin: req.origin,
       showCelErrors: this.options.showCelErrors === true,
+      rateLimit: (bucket, key, tokens) => {
+        const config = this.rules.rateLimitConfig(bucket) ?? null;
+        this.rateLimiter.consume({ appId: req.appId, bucket, config, key, tokens });
+      },
     };
   }
 }

@@ -7,6 +7,7 @@
 import { validationError, type ValidationEntry } from '../errors.js';
 import type { RuleIssue } from '../../util/ruleIssue.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
+import { rateLimitConfigIssues } from '../rateLimits/index.js';
 import { CelCompileError, compileRule, identifiersOf, validatorIssues, type CompiledRule } from './cel.js';
 
 export type RulesDocument = JsonObject;
@@ -156,6 +157,11 @@ export class RuleSet {
   private readonly programs = new Map<string, Program | null>();
 
   constructor(readonly doc: RulesDocument) {}
+
+  /** A bucket's entry in `$rateLimits` (validated when the rules were parsed). */
+  rateLimitConfig(bucket: string): Json | undefined {
+    return getIn(this.doc, ['$rateLimits', bucket]) as Json | undefined;
+  }
 
   /** The program for an action on a namespace, with `$default` and built-in fallbacks; null: allowed. */
   program(etype: string, action: string): Program | null {
@@ -351,9 +357,7 @@ function fieldIssues(rules: RulesDocument): RuleIssue[] {
 }
 
 function rateLimitIssues(rules: RulesDocument): RuleIssue[] {
-  const rl = rules.$rateLimits;
-  if (rl === undefined || rl === null || isObject(rl)) return [];
-  return [{ message: '$rateLimits must be an object', in: ['$rateLimits'] }];
+  return rateLimitConfigIssues(rules.$rateLimits);
 }
 
 /** `rule/validation-errors`: every problem of a rules document, each with the path of the rule. */

@@ -6,6 +6,7 @@ import { TRANSACT_CASES } from './transact.js';
 import { AUTH_CASES } from './auth.js';
 import { WIRE_CASES } from './wire.js';
 import { PERMS_CASES } from './perms.js';
+import { RATE_LIMIT_CASES } from './rateLimits.js';
 import { VALUE_CASES } from './values.js';
 import { FIXTURES as BASE_FIXTURES } from './fixtures.js';
 import { PERMS_FIXTURES } from './permsFixtures.js';
@@ -19,4 +20,5 @@ export const ALL_CASES: { group: string; cases: ConformanceCase[] }[] = [
   { group: 'auth', cases: AUTH_CASES },
   { group: 'wire', cases: WIRE_CASES },
   { group: 'perms', cases: PERMS_CASES },
+  { group: 'rateLimits', cases: RATE_LIMIT_CASES },
 ];
