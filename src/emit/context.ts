@@ -16,12 +16,13 @@ export interface EmitContext {
 }
 
 /** Type names the index itself declares; entity prefixes must not produce them. */
-const INDEX_TYPES = ['Query', 'QueryRows', 'QueryChecks', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User'];
+const INDEX_TYPES = ['Query', 'QueryRows', 'QueryPageInfo', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User'];
 
 /** The names each entity's prefix makes (`PartyEntity`, `PartyRow`, ...): a user type clashes only with these. */
 export const ENTITY_TYPE_SUFFIXES = [
-  'Api', 'AsTypeKeys', 'Attrs', 'Chain', 'Check', 'Checks', 'Create', 'CreateSchema', 'Def', 'Entity', 'Field', 'Filter', 'LinkRows',
-  'LinkRowsOf', 'Links', 'Lookup', 'NestedOptions', 'Options', 'Order', 'Query', 'Row', 'Subquery', 'Update', 'UpdateSchema', 'Where',
+  'Api', 'AsTypeKeys', 'Attrs', 'Chain', 'Create', 'CreateSchema', 'Def', 'Entity', 'Field', 'Filter', 'LinkFree', 'LinkLabel', 'LinkRows',
+  'LinkRowsOf', 'Links', 'Lookup', 'NestedOptions', 'Options', 'Order', 'PageOptions', 'Plain', 'Query', 'Row', 'Subquery', 'Update',
+  'UpdateSchema', 'Where',
 ];
 
 export function createEmitContext(ir: SchemaIR, userTypeNames: string[], settings: EmitSettings): EmitContext {
