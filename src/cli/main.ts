@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { generateCommand } from './generateCommand.js';
 import { initCommand } from './initCommand.js';
+import { doctorCommand } from './doctorCommand.js';
 import { serveCommand } from './serveCommand.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { UsageError } from './usageError.js';
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(generateCommand((code) => (exitCode = code)))
     .command(serveCommand((code) => (exitCode = code)))
     .command(initCommand((code) => (exitCode = code)))
+    .command(doctorCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command, e.g. `instant-codegen generate`.')
     .strict()
     .version(TOOL_VERSION)
