@@ -10,6 +10,7 @@ import { findSchemaFile } from '../schema/findSchemaFile.js';
 import { compareAttrs } from './compare.js';
 import { readLiveApp, type LiveTarget } from './live.js';
 import { differenceLines, formatReport, type Section } from './report.js';
+import { maskToken } from '../util/maskToken.js';
 
 export interface DoctorOptions extends LiveTarget {
   schema?: string;
@@ -93,10 +94,6 @@ async function liveSection(target: LiveTarget, ir: SchemaIR | undefined, masked:
   const diffs = compareAttrs(ir, live.attrs);
   if (!diffs.length) notes.push(`attributes, indexes, uniqueness and links match (${live.attrs.length} live attrs)`);
   return { title, notes, problems: [...healthProblems, ...differenceLines(diffs)] };
-}
-
-export function maskToken(token: string): string {
-  return token.length <= 8 ? '…' : `${token.slice(0, 4)}…${token.slice(-4)}`;
 }
 
 function rel(cwd: string, file: string): string {

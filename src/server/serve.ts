@@ -18,6 +18,9 @@ import type { SchemaIR } from '../ir/types.js';
 import { findSchemaFile as findInProject } from '../schema/findSchemaFile.js';
 import { startServer, type RunningServer } from './server.js';
 import { envFileProblem, writeEnvFile } from './envFile.js';
+import { maskToken } from '../util/maskToken.js';
+
+export { maskToken };
 
 export interface ServeOptions {
   /** Path to instant.schema.ts; found like Instant's CLI does (INSTANT_SCHEMA_FILE_PATH, ., src/, lib/, app/) when omitted. */
@@ -80,10 +83,6 @@ export function resolveCredentials(file: string | undefined, appId?: string, adm
     writeFileSync(file, `${JSON.stringify({ appId: id, adminToken: token }, null, 2)}\n`, { mode: 0o600 });
   }
   return { appId: id, adminToken: token };
-}
-
-export function maskToken(token: string): string {
-  return token.length <= 8 ? '…' : `${token.slice(0, 4)}…${token.slice(-4)}`;
 }
 
 async function defaultLoadSchema(file: string): Promise<SchemaIR> {
