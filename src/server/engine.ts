@@ -9,15 +9,14 @@ import { AttrStore, type AttrIndex } from './storage/attrs.js';
 import { sortsDifferently } from './storage/sortValue.js';
 import { TripleStore } from './storage/triples.js';
 import { syncAttrs } from './schema/schemaAttrs.js';
-import { runQuery } from './query/execute.js';
+import { runQuery, type QueryOptions } from './query/execute.js';
 import { validateAdminSteps } from './transact/steps.js';
 import { createMissingAttrs } from './transact/missingAttrs.js';
 import { expandSteps, validateTxSteps } from './transact/expand.js';
 import { executeTxSteps, type TxChanges, type TxResult } from './transact/executor.js';
 import type { TxStep } from './transact/txSteps.js';
-import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext, type Requester } from './permissions.js';
+import { ALLOW_ALL, type PermissionPolicy, type Requester } from './permissions.js';
 import type { JsonObject } from './json.js';
-import type { Deadline } from './limits.js';
 
 /** Thrown inside the SQLite transaction to roll it back after a dry run. */
 class Rollback extends Error {}
@@ -154,11 +153,7 @@ export class Engine {
   }
 
   /** `policy` overrides the app's (the debug endpoints run with their own). */
-  query(
-    appId: string,
-    query: JsonObject,
-    opts: { inference: boolean; requester: QueryPermissionContext; policy?: PermissionPolicy; deadline?: Deadline; useIndexes?: boolean; candidateCap?: number },
-  ): JsonObject {
+  query(appId: string, query: JsonObject, opts: QueryOptions): JsonObject {
     return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: opts.policy ?? this.policyFor(appId) });
   }
 

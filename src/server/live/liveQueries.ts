@@ -12,7 +12,7 @@ import type { JsonObject } from '../json.js';
 import { Deadline, type ServerLimits } from '../limits.js';
 import { ALLOW_ALL, type PermissionPolicy, type QueryPermissionContext } from '../permissions.js';
 import { RulesPolicy } from '../permissions/policy.js';
-import { runQuery, type ResultMeta } from '../query/execute.js';
+import type { ResultMeta } from '../query/execute.js';
 import { coerceQuery } from '../query/forms.js';
 import { addQueryOk, errorMessage, evaluationText, refreshOkText, sseInit, type Evaluation } from './messages.js';
 import { readSetOf, touches, type ReadSet } from './readSet.js';
@@ -152,10 +152,9 @@ export class LiveQueries {
   private compute(spec: SubscribeSpec): Outcome {
     const meta: ResultMeta = { 'page-info': {}, aggregate: {} };
     try {
-      const result = runQuery(this.engine.triples, this.engine.attrs(spec.appId), spec.appId, spec.query, {
+      const result = this.engine.query(spec.appId, spec.query, {
         inference: spec.inference,
         requester: spec.requester,
-        policy: this.engine.policyFor(spec.appId),
         deadline: Deadline.after(this.limits.queryTimeoutMs),
         meta,
       });
