@@ -439,10 +439,9 @@ function compareCodePoints(x: string, y: string): number {
  */
 function likePrefix(pattern: string, caseInsensitive: boolean): string | undefined {
   let prefix = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '%' || c === '_') break;
-    prefix += c === '\\' && i + 1 < pattern.length ? pattern[++i] : c;
+  for (const t of likeTokens(pattern)) {
+    if (typeof t === 'string') break;
+    prefix += t.literal;
   }
   if (caseInsensitive && prefix.toLowerCase() !== prefix.toUpperCase()) return undefined;
   return prefix || undefined;
@@ -450,15 +449,20 @@ function likePrefix(pattern: string, caseInsensitive: boolean): string | undefin
 
 /** SQL LIKE: `%` any run, `_` one character, backslash escapes (Postgres' default escape). */
 export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let out = '';
+  const parts = likeTokens(pattern).map((t) => (t === '%' ? '[\\s\\S]*' : t === '_' ? '[\\s\\S]' : escapeRe(t.literal)));
+  return new RegExp(`^${parts.join('')}$`, caseInsensitive ? 'iu' : 'u');
+}
+
+/** A LIKE pattern read once: `%`, `_`, and literal characters (a backslash makes the next one literal). */
+function likeTokens(pattern: string): ('%' | '_' | { literal: string })[] {
+  const tokens: ('%' | '_' | { literal: string })[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) out += escapeRe(pattern[++i]);
-    else if (c === '%') out += '[\\s\\S]*';
-    else if (c === '_') out += '[\\s\\S]';
-    else out += escapeRe(c);
+    if (c === '\\' && i + 1 < pattern.length) tokens.push({ literal: pattern[++i] });
+    else if (c === '%' || c === '_') tokens.push(c);
+    else tokens.push({ literal: c });
   }
-  return new RegExp(`^${out}$`, caseInsensitive ? 'iu' : 'u');
+  return tokens;
 }
 
 function escapeRe(c: string): string {
