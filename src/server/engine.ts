@@ -142,6 +142,11 @@ export class Engine {
     return attrs;
   }
 
+  /** Deletes every entity of the app in one transaction; its schema, rules and token stay. */
+  wipeData(appId: string): void {
+    this.write(() => this.triples.deleteAllOfApp(appId));
+  }
+
   /** Gives an app its own policy (e.g. its rules), or back the server's default with undefined. */
   setPolicy(appId: string, policy: PermissionPolicy | undefined): void {
     if (policy) this.appPolicies.set(appId, policy);

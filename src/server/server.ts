@@ -18,7 +18,6 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
-import { wipeApp } from './wipeApp.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -143,7 +142,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     subscriptionCount: (appId) => live.count(appId),
     resetApp: (appId = main.appId) => {
-      wipeApp(db, appId);
+      engine.wipeData(appId);
       live.refreshApp(appId);
     },
     close: () => {

@@ -38,6 +38,7 @@ export class TripleStore {
   private readonly deleteOne;
   private readonly deleteEntityAttr;
   private readonly deleteAttr;
+  private readonly deleteApp;
   private readonly fillNullsStmt;
   private readonly setSortValue;
   private readonly lastTx;
@@ -65,6 +66,7 @@ export class TripleStore {
     this.deleteOne = db.prepare('DELETE FROM triples WHERE app = ? AND entity_id = ? AND attr = ? AND value = ?');
     this.deleteEntityAttr = db.prepare('DELETE FROM triples WHERE app = ? AND entity_id = ? AND attr = ?');
     this.deleteAttr = db.prepare('DELETE FROM triples WHERE app = ? AND attr = ?');
+    this.deleteApp = db.prepare('DELETE FROM triples WHERE app = ?');
     this.fillNullsStmt = db.prepare(
       `INSERT OR IGNORE INTO triples (app, entity_id, attr, value, created_at, sort_value)
        SELECT t.app, t.entity_id, @attr, 'null', @createdAt, NULL FROM triples t INDEXED BY triples_by_attr_value
@@ -147,6 +149,11 @@ export class TripleStore {
     const app = this.keys.app(appId);
     const attr = this.keys.attr(app, attrId);
     if (attr !== undefined) this.deleteAttr.run(app, attr);
+  }
+
+  /** Every entity of the app; its attrs (schema) and storage keys stay (the test kit's `reset()`). */
+  deleteAllOfApp(appId: string): void {
+    this.deleteApp.run(this.keys.app(appId));
   }
 
   /** Gives every entity of a namespace (per its id attr) an explicit null for `attrId` where it has no value. */
