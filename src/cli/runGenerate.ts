@@ -5,7 +5,7 @@ import { generate, type GenerateResult } from '../generate.js';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
 import { SchemaError } from '../ir/SchemaError.js';
 import { createLogger, type LogLevel, type Logger } from './logger.js';
-import { watchAndGenerate } from './watch.js';
+import { watchInputs } from '../util/watchInputs.js';
 
 export interface GenerateArgs extends Options {
   config?: string;
@@ -32,7 +32,7 @@ export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Prom
     const options = mergeOptions(config, flags);
     const schemaFile = options.schema ?? findSchemaFile(cwd);
     const run = () => generate({ ...options, schemaFile, outDir: options.out, check: args.check });
-    if (args.watch) return await watchAndGenerate(run, schemaFile, (result, error) => report(log, cwd, schemaFile, args, result, error));
+    if (args.watch) return await watchInputs(run, schemaFile, (result, error) => report(log, cwd, schemaFile, args, result, error));
     return report(log, cwd, schemaFile, args, await run());
   } catch (error) {
     return report(log, cwd, '', args, undefined, error);

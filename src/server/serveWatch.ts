@@ -4,7 +4,7 @@
 
 import { relative } from 'node:path';
 import { SchemaError } from '../ir/SchemaError.js';
-import { watchAndGenerate } from '../cli/watch.js';
+import { watchInputs } from '../util/watchInputs.js';
 import type { RunningServer } from './server.js';
 
 export interface WatchTarget {
@@ -66,7 +66,7 @@ export function watchServe(target: WatchTarget, signal: AbortSignal): { ready: P
   };
 
   const roots = target.permsFile ? [target.schemaFile, target.permsFile] : [target.schemaFile];
-  const done = watchAndGenerate(run, roots, report, signal).finally(ready);
+  const done = watchInputs(run, roots, report, signal).finally(ready);
   return { ready: isReady, done };
 }
 

@@ -8,7 +8,7 @@ const DEBOUNCE_MS = 100;
  * files, so editors that save by rename are seen too. A failing run keeps the previous inputs watched,
  * so fixing the file recovers. Used by `generate --watch` and `serve --watch`. Resolves (with 0) when `signal` aborts or on SIGINT.
  */
-export async function watchAndGenerate<R extends { inputs: string[] }>(
+export async function watchInputs<R extends { inputs: string[] }>(
   run: () => Promise<R>,
   schemaFile: string | readonly string[],
   report: (result?: R, error?: unknown) => void,
