@@ -1,5 +1,5 @@
-// The system namespaces the local server needs (a subset of Instant's system_catalog.clj): `$users` and
-// the two namespaces auth stores its secrets in. They live in the triple store like any other data, so
+// The system namespaces the local server needs (a subset of Instant's system_catalog.clj): `$users`,
+// `$files` and the two namespaces auth stores its secrets in. They live in the triple store like any other data, so
 // users created by auth are queryable as `{ $users: {} }` and linkable from user namespaces.
 
 import { blobAttr, type AttrSpec } from '../storage/attrs.js';
@@ -33,6 +33,16 @@ export const SYSTEM_ATTRS: readonly AttrSpec[] = [
     indexed: true,
     onDelete: 'cascade',
   }),
+  // $files (system_catalog.clj `$files-attrs`): `url` is computed when a query reads it, never stored;
+  // `location-id` names the blob and is hidden from results unless asked for.
+  attr('$files', 'id', { unique: true, indexed: true }),
+  attr('$files', 'path', { unique: true, indexed: true, checkedType: 'string' }),
+  attr('$files', 'size', { indexed: true, checkedType: 'number' }),
+  attr('$files', 'content-type', { indexed: true, checkedType: 'string' }),
+  attr('$files', 'content-disposition', { indexed: true, checkedType: 'string' }),
+  attr('$files', 'location-id', { unique: true, indexed: true, checkedType: 'string' }),
+  attr('$files', 'key-version', { checkedType: 'number' }),
+  attr('$files', 'url', { checkedType: 'string' }),
 ];
 
 /** System attrs a user's schema may not redefine (it may add its own attrs to `$users`). */
