@@ -7,7 +7,7 @@ import { docText, jsPropertyKey, optionalInput, propertyKey, templateText } from
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
 
-/** `entities/<entity>`: the explicit types, validators and API of one entity. */
+/** `entities/<entity>`: the explicit types, runtime spec and API of one entity. */
 export function entityModule(ctx: EmitContext, entity: EntityIR): ModuleParts {
   const T = ctx.typeName(entity.name);
   const types = [rowTypes(ctx, entity, T), writeTypes(ctx, entity, T), queryTypes(ctx, entity, T), apiTypes(entity, T)].join('\n');
@@ -173,15 +173,9 @@ function runtimeDef(entity: EntityIR, T: string): ModuleParts['values'] {
   const links = (key: (name: string) => string) => entity.links.map((l) => `${key(l.label)}: ${quote(l.has === 'many' ? `${l.target}[]` : l.target)},`);
   const spec = (asConst: string, key = asConst ? propertyKey : jsPropertyKey) =>
     `{\nname: ${quote(entity.name)},\nattrs: ${block(attrs(key))}${asConst},\nlinks: ${block(links(key))},\n}`;
-  const createDoc = doc(`Validates \`create\` attributes of \`${entity.name}\` (zod): unknown attributes, value types, required attributes.`);
-  const updateDoc = doc(`Validates \`update\`/\`merge\` attributes of \`${entity.name}\` (zod).`);
-  const schemas = `${createDoc}export const ${T}CreateSchema = ${T}Def.validators.create;\n${updateDoc}export const ${T}UpdateSchema = ${T}Def.validators.update;\n`;
   return {
-    ts: `export const ${T}Def = rt.defineEntity<${T}Create, ${T}Update>(${spec(' as const')});\n${schemas}`,
-    js: `export const ${T}Def = rt.defineEntity(${spec('')});\n${schemas}`,
-    dts: `export declare const ${T}Def: rt.EntityDef<${T}Create, ${T}Update>;
-${createDoc}export declare const ${T}CreateSchema: rt.EntityDef<${T}Create, ${T}Update>['validators']['create'];
-${updateDoc}export declare const ${T}UpdateSchema: rt.EntityDef<${T}Create, ${T}Update>['validators']['update'];
-`,
+    ts: `export const ${T}Def = rt.defineEntity<${T}Create, ${T}Update>(${spec(' as const')});\n`,
+    js: `export const ${T}Def = rt.defineEntity(${spec('')});\n`,
+    dts: `export declare const ${T}Def: rt.EntityDef<${T}Create, ${T}Update>;\n`,
   };
 }

@@ -20,6 +20,8 @@ export function readmeFile(ctx: EmitContext, schemaPath: string): string {
     'const db = createClient(); // INSTANT_APP_ID, INSTANT_APP_ADMIN_TOKEN, INSTANT_API_URI',
     '```',
     '',
+    'To validate input elsewhere (forms, request bodies), `schemas.js` exports zod schemas of each entity\'s create and update attributes (`<Entity>CreateSchema`, `<Entity>UpdateSchema`). The client validates without zod and never loads it.',
+    '',
     '## Diagram',
     '',
     '```mermaid',

@@ -1,6 +1,3 @@
-import * as z from 'zod/mini';
-import { dateValue } from './values.js';
-
 export type ValueType = 'string' | 'number' | 'boolean' | 'date' | 'json';
 /** `string`: required; `string*`: required on create, may be null (`.clientRequired()`); `string?`: optional. */
 export type AttrSpec = ValueType | `${ValueType}*` | `${ValueType}?`;
@@ -13,44 +10,17 @@ export interface EntitySpec {
   links: Readonly<Record<string, string>>;
 }
 
-/** An entity's spec with its zod validators, typed by the generated create/update types. */
+/**
+ * An entity's spec, carrying its generated create/update types. The runtime validates writes from the spec
+ * with plain functions (validate.ts); zod schemas are built from it only when `schemas.js` is imported.
+ */
 export interface EntityDef<Create = unknown, Update = unknown> extends EntitySpec {
-  readonly validators: { create: z.ZodMiniType<Create>; update: z.ZodMiniType<Update> };
+  /** Types only: never set. */
+  readonly __types?: { create: Create; update: Update };
 }
 
-/** Builds the validators from the spec at run time, so generated code has no zod types to infer. */
 export function defineEntity<Create, Update>(spec: EntitySpec): EntityDef<Create, Update> {
-  return { ...spec, validators: buildValidators(spec.attrs) as EntityDef<Create, Update>['validators'] };
-}
-
-function valueSchema(type: ValueType): z.ZodMiniType {
-  switch (type) {
-    case 'string':
-      return z.string();
-    case 'number':
-      return z.number();
-    case 'boolean':
-      return z.boolean();
-    case 'date':
-      return dateValue;
-    case 'json':
-      return z.unknown();
-  }
-}
-
-/** Create: unknown keys rejected, required attributes required; update/merge: every key optional. */
-function buildValidators(attrs: Readonly<Record<string, AttrSpec>>) {
-  const shape: Record<string, z.ZodMiniType> = {};
-  for (const [name, spec] of Object.entries(attrs)) {
-    const base = valueSchema(spec.replace(/[*?]$/, '') as ValueType);
-    shape[name] = spec.endsWith('?')
-      ? z.optional(z.nullable(base))
-      : spec.endsWith('*')
-        ? z.nullable(base)
-        : base;
-  }
-  const create = z.strictObject(shape);
-  return { create, update: z.partial(create) };
+  return spec;
 }
 
 export function linkTargetOf(def: EntitySpec, label: string): { target: string; many: boolean } | undefined {
@@ -61,4 +31,11 @@ export function linkTargetOf(def: EntitySpec, label: string): { target: string; 
 
 export function hasAttr(def: EntitySpec, name: string): boolean {
   return name === 'id' || Object.prototype.hasOwnProperty.call(def.attrs, name);
+}
+
+/** The value type of an attr spec and whether null is allowed / the attr may be left out on create. */
+export function parseAttrSpec(spec: AttrSpec): { type: ValueType; nullable: boolean; optional: boolean } {
+  const last = spec[spec.length - 1];
+  const type = (last === '?' || last === '*' ? spec.slice(0, -1) : spec) as ValueType;
+  return { type, nullable: last === '?' || last === '*', optional: last === '?' };
 }

@@ -1,6 +1,6 @@
 import { InstantValidationError } from './errors.js';
 import type { EntityDef } from './entity.js';
-import { checkLinks, checkValue, isUUID } from './validate.js';
+import { checkAttrs, checkLinks, isUUID } from './validate.js';
 
 /** A lookup by a unique attribute: `{ email: 'a@b.c' }` (exactly one key). */
 export type Lookup = Readonly<Record<string, unknown>>;
@@ -84,15 +84,15 @@ export class EntityChunk implements Chunk {
   }
 
   create(attrs: object): this {
-    if (this.validate) checkValue(this.def.name, 'create', this.def.validators.create, attrs);
+    if (this.validate) checkAttrs(this.def, 'create', attrs, false);
     return this.add('create', attrs);
   }
   update(attrs: object, opts?: UpdateOptions): this {
-    if (this.validate) checkValue(this.def.name, 'update', this.def.validators.update, attrs);
+    if (this.validate) checkAttrs(this.def, 'update', attrs, true);
     return this.add('update', attrs, opts);
   }
   merge(attrs: object, opts?: UpdateOptions): this {
-    if (this.validate) checkValue(this.def.name, 'merge', this.def.validators.update, attrs);
+    if (this.validate) checkAttrs(this.def, 'merge', attrs, true);
     return this.add('merge', attrs, opts);
   }
   delete(): this {

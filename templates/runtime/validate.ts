@@ -1,6 +1,13 @@
-import type * as z from 'zod/mini';
-import { hasAttr, linkTargetOf, type EntityDef } from './entity.js';
+import {
+  hasAttr,
+  linkTargetOf,
+  parseAttrSpec,
+  type EntityDef,
+  type EntitySpec,
+  type ValueType,
+} from './entity.js';
 import { InstantValidationError } from './errors.js';
+import { DATE_EXPECTED, isDateValue } from './values.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,39 +31,43 @@ function describe(value: unknown): string {
     : typeof value;
 }
 
-/** Runs a generated zod validator and reports each issue as `entity.attr: problem`. */
-export function checkValue(entity: string, action: string, schema: z.ZodMiniType, value: unknown): void {
-  // Own keys only: an attribute named like an inherited member (`toString`, `constructor`) must not see it.
-  const own: unknown =
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.assign(Object.create(null), value)
-      : value;
-  const result = schema.safeParse(own);
-  if (result.success) return;
-  const input = (own ?? {}) as Record<string, unknown>;
-  fail(
-    result.error.issues.map((issue) => {
-      const attr = issue.path.length ? `${entity}.${issue.path.map(String).join('.')}` : entity;
-      const received = issue.path.length ? input[String(issue.path[0])] : value;
-      switch (issue.code) {
-        case 'unrecognized_keys':
-          return `${issue.keys.map((k) => `${entity}.${k}`).join(', ')}: unknown attribute in ${action}; the schema has no such attribute (regenerate the client if you just added it).`;
-        case 'invalid_type':
-          if (received === undefined && issue.path.length)
-            return `${attr}: required attribute missing in ${action}.`;
-          return `${attr}: expected ${issue.expected}, got ${describe(received)} in ${action}.`;
-        case 'invalid_union':
-          return `${attr}: ${describe(received)} is not a valid value in ${action} (expected ${expectedOfUnion(issue)}).`;
-        default:
-          return `${attr}: expected ${issue.message}, got ${describe(received)} in ${action}.`;
-      }
-    }),
-  );
-}
+const EXPECTED: Record<ValueType, [string, (value: unknown) => boolean]> = {
+  string: ['string', (v) => typeof v === 'string'],
+  number: ['number', (v) => typeof v === 'number' && Number.isFinite(v)],
+  boolean: ['boolean', (v) => typeof v === 'boolean'],
+  date: [DATE_EXPECTED, isDateValue],
+  json: ['a JSON value', (v) => v !== undefined],
+};
 
-function expectedOfUnion(issue: z.core.$ZodIssueInvalidUnion): string {
-  const expected = issue.errors.flat().map((e) => ('expected' in e ? String(e.expected) : e.code));
-  return [...new Set(expected)].join(' | ');
+/**
+ * Checks `create` (`partial: false`) or `update`/`merge` attributes against the entity's spec and reports
+ * each problem as `entity.attr: problem`: attrs in schema order, then unknown attributes.
+ */
+export function checkAttrs(def: EntitySpec, action: string, value: unknown, partial: boolean): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail([`${def.name}: expected an object of attributes, got ${describe(value)} in ${action}.`]);
+  const input = value as Record<string, unknown>;
+  // Own keys only: an attribute named like an inherited member (`toString`, `constructor`) must not see it.
+  const own = (key: string) => (Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined);
+  const issues: string[] = [];
+  for (const [name, spec] of Object.entries(def.attrs)) {
+    const received = own(name);
+    const { type, nullable, optional } = parseAttrSpec(spec);
+    if (received === undefined) {
+      if (!partial && !optional) issues.push(`${def.name}.${name}: required attribute missing in ${action}.`);
+      continue;
+    }
+    const [expected, ok] = EXPECTED[type];
+    // JSON null is a JSON value, so even a required JSON attribute takes it.
+    if (received === null ? !nullable && type !== 'json' : !ok(received))
+      issues.push(`${def.name}.${name}: expected ${expected}, got ${describe(received)} in ${action}.`);
+  }
+  const unknown = Object.keys(input).filter((key) => !Object.prototype.hasOwnProperty.call(def.attrs, key));
+  if (unknown.length)
+    issues.push(
+      `${unknown.map((k) => `${def.name}.${k}`).join(', ')}: unknown attribute in ${action}; the schema has no such attribute (regenerate the client if you just added it).`,
+    );
+  if (issues.length) fail(issues);
 }
 
 /** Link labels must exist; has-one takes one target; targets are ids or single-key lookups. */

@@ -1,9 +1,8 @@
-import * as z from 'zod/mini';
-
 /** A date as Instant accepts it: ms timestamp, parseable date string, or `Date` (sent as ISO string). */
-const DATE = 'a date: a ms timestamp, a parseable date string, or a Date';
-export const dateValue = z.union([
-  z.number().check(z.refine(Number.isFinite, { error: DATE })),
-  z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), { error: DATE })),
-  z.date(),
-]);
+export const DATE_EXPECTED = 'a date: a ms timestamp, a parseable date string, or a Date';
+
+export function isDateValue(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'string') return !Number.isNaN(Date.parse(value));
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
