@@ -86,6 +86,20 @@ describe('schema and rules with an admin token', () => {
     await expect(db.transact(db.tx.books[id()].update({ title: 'C', isbn: '1' }))).rejects.toMatchObject({ body: { type: 'record-not-unique' } });
   });
 
+  it('a rename keeps the data under the new name (update-attr with a new forward-identity)', async () => {
+    const next = i.schema({
+      entities: { books: i.entity({ title: i.string().indexed(), pageCount: i.number().indexed().optional(), isbn: i.string().unique().optional() }) },
+      links: {},
+    });
+    const result = await api(server.adminToken).schemaPush(server.appId, { schema: next, overwrite: true, renames: ['books.pages:books.pageCount'] });
+    expect(result.steps.map((s) => s.type)).toEqual(['update-attr']);
+    const db = init({ appId: server.appId, adminToken: server.adminToken, apiURI: server.url, schema: next });
+    expect((await db.query({ books: { $: { order: { pageCount: 'asc' } } } })).books.map((b) => [b.title, b.pageCount])).toEqual([
+      ['B', 10],
+      ['A', 30],
+    ]);
+  });
+
   it('the constraint steps are reported as finished indexing jobs', async () => {
     const pull = await call('GET', `/dash/apps/${server.appId}/schema/pull`, server.adminToken);
     const title = pull.body.schema.blobs.books.title;
@@ -112,11 +126,11 @@ describe('schema and rules with an admin token', () => {
   });
 
   it('pushPerms validates and replaces the rules', async () => {
-    const perms = { books: { allow: { view: 'data.pages > 20' } } };
+    const perms = { books: { allow: { view: 'data.pageCount > 20' } } };
     expect(await api(server.adminToken).pushPerms(server.appId, { perms })).toEqual({ perms });
     const guest = init({ appId: server.appId, apiURI: server.url }).asUser({ guest: true });
     expect((await guest.query({ books: {} })).books.map((b: any) => b.title)).toEqual(['A']);
-    await expect(api(server.adminToken).pushPerms(server.appId, { perms: { books: { allow: { view: 'data.pages >' } } } })).rejects.toMatchObject({
+    await expect(api(server.adminToken).pushPerms(server.appId, { perms: { books: { allow: { view: 'data.pageCount >' } } } })).rejects.toMatchObject({
       body: { type: 'validation-failed' },
     });
     expect(await api(server.adminToken).getPerms(server.appId)).toEqual({ perms });
