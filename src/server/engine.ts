@@ -70,6 +70,16 @@ export class Engine {
   }
 
   /**
+   * A schema change made of steps (instant-cli's push): `run` writes through `attrStore` and `triples` inside
+   * one SQLite transaction, so anything it throws leaves the app as it was.
+   */
+  changeSchema<T>(appId: string, run: (attrs: AttrIndex) => T): T {
+    const result = this.write(() => run(this.attrStore.load(appId)));
+    this.committed({ appId, changes: SCHEMA_CHANGE });
+    return result;
+  }
+
+  /**
    * Calls `listener` after every committed write (never for rolled-back or dry runs), synchronously,
    * once the SQLite transaction is durable. Returns the function that removes it.
    */

@@ -113,6 +113,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (policy) engine.setPolicy(appId, policy);
     return { appId, adminToken };
   };
+  // The platform routes (instant-cli) push rules and create temporary apps through these.
+  services.setRules = (appId, rules) => {
+    engine.setPolicy(appId, createRulesPolicy(rules, { rateLimiter }));
+    live.refreshApp(appId);
+  };
+  services.createApp = (app) => addApp(app);
   let main: { appId: string; adminToken: string };
   try {
     main = addApp({ appId: options.appId, adminToken: options.adminToken });

@@ -64,7 +64,7 @@ export function schemaGet(req: ApiRequest, s: Services): Json {
 }
 
 /** Instant's attr JSON (`InstantDBAttr`); identity ids are not modelled locally, the attr id stands in. */
-function attrJson(a: Attr): JsonObject {
+export function attrJson(a: Attr): JsonObject {
   const out: JsonObject = {
     id: a.id,
     'value-type': a.valueType,

@@ -22,6 +22,7 @@ import {
 import { MalformedJson, readRequest, sendJson, sendText, type ApiRequest } from './io.js';
 import { BodyTooLarge, ClientGone, tooLargeError } from './limits.js';
 import { healthGet } from './healthRoutes.js';
+import { platformRoute } from './platformRoutes.js';
 import { subscribeQueryStream } from './liveRoutes.js';
 import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
@@ -79,7 +80,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
   }
   const route = `${request.method} ${request.path}`;
   const stream = services.live ? STREAM_ROUTES[route] : undefined;
-  const handler = ROUTES[route];
+  const handler = ROUTES[route] ?? platformRoute(request.method, request.path);
   if (!handler && !stream) return sendJson(res, 404, NOT_FOUND);
   try {
     if (stream) stream(request, services, res);

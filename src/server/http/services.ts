@@ -6,6 +6,7 @@ import type { MagicCodes } from '../auth/magicCodes.js';
 import type { ServerLimits } from '../limits.js';
 import type { LiveQueries } from '../live/index.js';
 import type { EmailHook } from '../auth/email.js';
+import type { SchemaIR } from '../../ir/types.js';
 
 export interface Services {
   engine: Engine;
@@ -19,4 +20,8 @@ export interface Services {
   limits?: ServerLimits;
   /** Live queries (POST /admin/subscribe-query); without them the route is unknown. */
   live?: LiveQueries;
+  /** Replaces an app's rules (the platform routes' `POST /dash/apps/:id/rules`); invalid rules throw. */
+  setRules?: (appId: string, rules: object) => void;
+  /** Creates an app (temporary apps: `POST /dash/apps/ephemeral`). */
+  createApp?: (app: { appId: string; adminToken: string; schema?: SchemaIR; rules?: object }) => void;
 }

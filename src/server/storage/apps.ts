@@ -8,6 +8,7 @@ export class AppStore {
   private readonly selectOne;
   private readonly insertStmt;
   private readonly updateToken;
+  private readonly selectByHash;
 
   constructor(db: Db) {
     this.selectOne = db.prepare<[string], { id: string; admin_token_hash: string }>(
@@ -15,6 +16,7 @@ export class AppStore {
     );
     this.insertStmt = db.prepare('INSERT INTO apps (id, admin_token_hash, created_at) VALUES (?, ?, ?)');
     this.updateToken = db.prepare('UPDATE apps SET admin_token_hash = ? WHERE id = ?');
+    this.selectByHash = db.prepare<[string], { id: string }>('SELECT id FROM apps WHERE admin_token_hash = ?');
   }
 
   exists(appId: string): boolean {
@@ -34,5 +36,10 @@ export class AppStore {
     const expected = Buffer.from(row.admin_token_hash, 'hex');
     const actual = Buffer.from(sha256(adminToken), 'hex');
     return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
+  /** The app an admin token belongs to (Instant's `app-model/get-by-admin-token`); looked up by its sha256. */
+  appOfToken(adminToken: string): string | undefined {
+    return this.selectByHash.get(sha256(adminToken))?.id;
   }
 }

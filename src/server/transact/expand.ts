@@ -151,6 +151,13 @@ function attrPatchFromJson(json: JsonObject): Partial<Attr> & { id: string } {
   if (typeof json['index?'] === 'boolean') patch.indexed = json['index?'];
   if (typeof json['required?'] === 'boolean') patch.required = json['required?'];
   if (json.cardinality === 'one' || json.cardinality === 'many') patch.cardinality = json.cardinality;
+  // A rename (instant-cli push --rename) moves the identity; the attr id, and so its data, stay.
+  const fwd = json['forward-identity'];
+  if (Array.isArray(fwd) && typeof fwd[1] === 'string' && typeof fwd[2] === 'string') Object.assign(patch, { etype: fwd[1], label: fwd[2] });
+  const rev = json['reverse-identity'];
+  if (Array.isArray(rev) && typeof rev[1] === 'string' && typeof rev[2] === 'string') Object.assign(patch, { revEtype: rev[1], revLabel: rev[2] });
+  if (json['on-delete'] === 'cascade') patch.onDelete = 'cascade';
+  if (json['on-delete-reverse'] === 'cascade') patch.onDeleteReverse = 'cascade';
   const checked = json['checked-data-type'];
   if (checked === null) patch.checkedType = undefined;
   if (checked === 'string' || checked === 'number' || checked === 'boolean' || checked === 'date') patch.checkedType = checked;
