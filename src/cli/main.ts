@@ -3,6 +3,7 @@ import { generateCommand } from './generateCommand.js';
 import { initCommand } from './initCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { serveCommand } from './serveCommand.js';
+import { exportCommand } from './exportCommand.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { UsageError } from './usageError.js';
 
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(serveCommand((code) => (exitCode = code)))
     .command(initCommand((code) => (exitCode = code)))
     .command(doctorCommand((code) => (exitCode = code)))
+    .command(exportCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command, e.g. `instant-codegen generate`.')
     .strict()
     .version(TOOL_VERSION)

@@ -4,6 +4,8 @@ import type { Options } from '../config/options.js';
 import { generate, type GenerateResult } from '../generate.js';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
 import { SchemaError } from '../ir/SchemaError.js';
+import { BackupError } from '../server/backup/errors.js';
+import { UsageError } from './usageError.js';
 import { createLogger, type LogLevel, type Logger } from './logger.js';
 import { watchInputs } from '../util/watchInputs.js';
 
@@ -13,6 +15,7 @@ export interface GenerateArgs extends Options {
   watch?: boolean;
   'log-level'?: LogLevel;
   silent?: boolean;
+  'from-backup'?: string;
 }
 
 /** Flags over config over defaults; errors in the user's input are reported, not thrown. */
@@ -30,6 +33,13 @@ export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Prom
     const config = await loadConfig(cwd, args.config);
     if (config.file) log.debug(`config: ${path.relative(cwd, config.file)}`);
     const options = mergeOptions(config, flags);
+    const fromBackup = args['from-backup'];
+    if (fromBackup) {
+      const { writeSchemaFromBackup } = await import('./fromBackup.js');
+      const written = await writeSchemaFromBackup(path.resolve(cwd, fromBackup), options.schema ?? path.resolve(cwd, 'instant.schema.ts'));
+      log.info(`instant-codegen: wrote ${[written.schemaFile, written.permsFile].filter(Boolean).map((f) => path.relative(cwd, f!)).join(' and ')} from ${fromBackup}`);
+      options.schema = written.schemaFile;
+    }
     const schemaFile = options.schema ?? findSchemaFile(cwd);
     const run = () => generate({ ...options, schemaFile, outDir: options.out, check: args.check });
     if (args.watch) return await watchInputs(run, schemaFile, (result, error) => report(log, cwd, schemaFile, args, result, error));
@@ -42,6 +52,15 @@ export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Prom
 /** One line per run; errors with their location and fix. Returns the exit code. */
 function report(log: Logger, cwd: string, schemaFile: string, args: GenerateArgs, result?: GenerateResult, error?: unknown): number {
   if (error) {
+    // --from-backup: a bad flag value, or a backup that cannot be read.
+    if (error instanceof UsageError) {
+      log.error(`instant-codegen: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof BackupError) {
+      log.error(log.color.red(`instant-codegen: ${error.message}`));
+      return 1;
+    }
     if (!(error instanceof SchemaError)) throw error;
     log.error(log.color.red(error.format(cwd)));
     return 1;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { SchemaError } from '../ir/SchemaError.js';
 import { UsageError } from './usageError.js';
@@ -16,6 +17,7 @@ interface ServeArgs {
   /** Taken only to point to --write-env. */
   'env-file'?: string;
   watch?: boolean;
+  import?: string;
 }
 
 export function serveCommand(setExitCode: (code: number) => void): CommandModule<object, ServeArgs> {
@@ -37,10 +39,12 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
         .option('write-env', { type: 'string', requiresArg: true, describe: 'Write INSTANT_APP_ID, INSTANT_APP_ADMIN_TOKEN and INSTANT_API_URI here (e.g. .env.local, mode 0600; other lines kept)' })
         .option('env-file', { type: 'string', hidden: true })
         .option('watch', { type: 'boolean', describe: 'Apply instant.schema.ts / instant.perms.ts (and what they import) again when they change' })
+        .option('import', { type: 'string', requiresArg: true, describe: "Restore an Instant backup zip (`instant-cli backup download`) into the app first: all or nothing, replacing the app's data" })
         .conflicts('data', 'memory')
         .example('$0 serve', 'serve the schema found in this project, data kept under .instant-codegen/')
         .example('$0 serve --memory --write-env .env.local', 'a throwaway server; clients started with .env.local connect to it')
-        .example('$0 serve --watch', 'apply schema and rules edits to the running server'),
+        .example('$0 serve --watch', 'apply schema and rules edits to the running server')
+        .example('$0 serve --import backup.zip', 'serve the data of an Instant Cloud backup'),
     handler: async (args) => {
       const port = portOf(args.port);
       for (const flag of ['app-id', 'admin-token'] as const) checkUuid(flag, args[flag]);
@@ -53,9 +57,15 @@ export function serveCommand(setExitCode: (code: number) => void): CommandModule
       const envFile = args['write-env'];
       const envProblem = envFile === undefined ? undefined : envFileProblem(path.resolve(envFile));
       if (envProblem) throw new UsageError(envProblem);
+      if (args.import !== undefined && !existsSync(args.import)) throw new UsageError(`--import ${args.import}: no such file. Pass the backup zip (from \`npx instant-cli backup download\`).`);
       try {
-        await runServe({ schema: args.schema, perms: args.perms, port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'], queryTimeoutMs: args['query-timeout-ms'], envFile, watch: args.watch });
+        await runServe({ schema: args.schema, perms: args.perms, port, data: args.data, memory: args.memory, appId: args['app-id'], adminToken: args['admin-token'], queryTimeoutMs: args['query-timeout-ms'], envFile, watch: args.watch, import: args.import });
       } catch (error) {
+        if ((error as Error)?.name === 'BackupError') {
+          console.error(`instant-codegen: ${(error as Error).message}`);
+          setExitCode(1);
+          return;
+        }
         if (!(error instanceof SchemaError)) throw error;
         console.error(error.format());
         setExitCode(1);

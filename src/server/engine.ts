@@ -157,6 +157,21 @@ export class Engine {
     this.write(() => this.triples.deleteAllOfApp(appId));
   }
 
+  /**
+   * A write that replaces an app's storage wholesale (a backup import swapping its shadow app in, see
+   * backup/swap.ts): every cached storage key is dropped, and listeners hear of it as a schema change.
+   */
+  replaceAppStorage<T>(appId: string, fn: () => T): T {
+    let result: T;
+    try {
+      result = this.write(fn);
+    } finally {
+      this.triples.keys.forget();
+    }
+    this.committed({ appId, changes: SCHEMA_CHANGE });
+    return result;
+  }
+
   /** Gives an app its own policy (e.g. its rules), or back the server's default with undefined. */
   setPolicy(appId: string, policy: PermissionPolicy | undefined): void {
     if (policy) this.appPolicies.set(appId, policy);

@@ -48,6 +48,11 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Close the server on SIGINT/SIGTERM (default true). */
   handleSignals?: boolean;
+  /**
+   * An Instant backup zip to restore into the app before serving (see backup/importBackup.ts). Without a
+   * schema file in the project, the backup's schema is served; without a rules file, its rules.
+   */
+  import?: string;
 }
 
 export interface ServeResult extends RunningServer {
@@ -130,8 +135,9 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const envFile = options.envFile === undefined ? undefined : resolve(cwd, options.envFile);
   const envProblem = envFile && envFileProblem(envFile);
   if (envProblem) throw new Error(`serve: ${envProblem}`);
-  const schemaFile = findSchemaFile(cwd, options.schema);
-  const schema = await (options.loadSchema ?? defaultLoadSchema)(schemaFile);
+  const backup = options.import === undefined ? undefined : await backupSchema(resolve(cwd, options.import), cwd, options.schema);
+  const schemaFile = backup?.schemaFile ?? findSchemaFile(cwd, options.schema);
+  const schema = backup?.schema ?? (await (options.loadSchema ?? defaultLoadSchema)(schemaFile));
   const { findPermsFile } = await import('../schema/loadPerms.js');
   const permsFile = findPermsFile(schemaFile, options.perms, cwd);
   const rules = permsFile ? await (options.loadPerms ?? defaultLoadPerms)(permsFile) : undefined;
@@ -142,6 +148,7 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const limits = options.queryTimeoutMs === undefined ? undefined : { queryTimeoutMs: options.queryTimeoutMs };
   const server = await startServer({ schema, rules, memory: !dataFile, dataFile, port: options.port, ...creds, log: options.log, limits });
   try {
+    if (options.import !== undefined) await importBeforeServing(server, resolve(cwd, options.import), { print, keepRules: permsFile !== undefined, schema: backup?.schema ? undefined : schema });
     if (envFile) writeEnvFile(envFile, { INSTANT_APP_ID: server.appId, INSTANT_APP_ADMIN_TOKEN: server.adminToken, INSTANT_API_URI: server.url });
   } catch (error) {
     await server.close();
@@ -151,6 +158,28 @@ export async function runServe(options: ServeOptions = {}): Promise<ServeResult>
   const running = options.watch ? await startWatching(server, { schemaFile, permsFile, cwd, print }) : server;
   if (options.handleSignals !== false) closeOnSignals(running);
   return { ...running, schemaFile, permsFile, dataFile, credentialsFile, envFile };
+}
+
+/** The backup's own schema when the project has no schema file (a team that never kept one). */
+async function backupSchema(zip: string, cwd: string, given?: string): Promise<{ schemaFile: string; schema: SchemaIR } | undefined> {
+  if (given) return undefined;
+  try {
+    findSchemaFile(cwd);
+    return undefined;
+  } catch {
+    const [{ readBackupConfig, defsToRuntimeSchema }, { buildIR }] = await Promise.all([import('./backup/index.js'), import('../ir/buildIR.js')]);
+    const schemaFile = `${zip} (config.json)`;
+    return { schemaFile, schema: buildIR(defsToRuntimeSchema((await readBackupConfig(zip)).schema), schemaFile) };
+  }
+}
+
+/** Restores the backup with progress on a terminal, then puts the project's schema (if any) back on top. */
+async function importBeforeServing(server: RunningServer, zip: string, opts: { print: (line: string) => void; keepRules: boolean; schema?: SchemaIR }): Promise<void> {
+  const { terminalProgress, formatSummary } = await import('./backup/index.js');
+  const summary = await server.importBackup(zip, { onProgress: terminalProgress(), keepRules: opts.keepRules });
+  if (opts.schema) server.updateSchema(opts.schema);
+  opts.print(`Restored ${zip}:`);
+  for (const line of formatSummary(summary).split('\n')) opts.print(`  ${line}`);
 }
 
 /** The server with a close() that stops the watcher first. */

@@ -18,6 +18,7 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
+import type { BlobStore, ImportSummary, ExportSummary, BackupProgress } from './backup/index.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -52,6 +53,16 @@ export interface StartServerOptions {
   onEmail?: EmailHook;
   /** Let the process exit while the server is still open (a test helper's shared server must not hold it). */
   unref?: boolean;
+  /** Where `$files` blobs live (backup import/export); defaults to one in memory. */
+  blobStore?: BlobStore;
+}
+
+export interface BackupCallOptions {
+  /** Default: the server's main app. */
+  appId?: string;
+  onProgress?: (progress: BackupProgress) => void;
+  /** Keep the app's current rules instead of the backup's (config.json `rules`). */
+  keepRules?: boolean;
 }
 
 export interface AddAppOptions {
@@ -77,6 +88,10 @@ export interface RunningServer {
   subscriptionCount(appId?: string): number;
   /** Deletes every entity of the app (users and magic codes included); its attrs and rules stay. */
   resetApp(appId?: string): void;
+  /** Restores an Instant backup zip into an app, replacing its data, attrs and (unless kept) rules; all or nothing. */
+  importBackup(file: string, options?: BackupCallOptions): Promise<ImportSummary>;
+  /** Writes an app's data as an Instant backup zip. */
+  exportBackup(out: string, options?: Omit<BackupCallOptions, 'keepRules'>): Promise<ExportSummary>;
   close(): Promise<void>;
 }
 
@@ -127,6 +142,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     db.close();
     throw e;
   }
+  let blobs = options.blobStore;
+  const blobStore = async () => (blobs ??= new (await import('./backup/index.js')).MemoryBlobStore());
   const server = createServer(httpServerOptions(limits), createHandler(services));
   try {
     await listen(server, options.port ?? 0);
@@ -150,6 +167,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     resetApp: (appId = main.appId) => {
       engine.wipeData(appId);
       live.refreshApp(appId);
+    },
+    importBackup: async (file, { appId = main.appId, onProgress, keepRules } = {}) => {
+      const { importBackup } = await import('./backup/index.js');
+      const summary = await importBackup({ engine, appId, file, blobStore: await blobStore(), onProgress });
+      if (!keepRules) engine.setPolicy(appId, summary.rules ? createRulesPolicy(summary.rules, { rateLimiter }) : undefined);
+      live.refreshApp(appId);
+      return summary;
+    },
+    exportBackup: async (out, { appId = main.appId, onProgress } = {}) => {
+      const { exportBackup } = await import('./backup/index.js');
+      return exportBackup({ engine, appId, out, blobStore: await blobStore(), onProgress });
     },
     close: () => {
       live.close();

@@ -1,0 +1,69 @@
+// Reads a backup zip entry by entry with yauzl (central directory first, so a truncated file fails at
+// open), streaming each entry and checking its CRC-32, which yauzl leaves to the caller: a damaged entry
+// fails with its name instead of restoring wrong bytes.
+
+import { Transform, type Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import { BackupError } from './errors.js';
+
+export interface ZipEntryReader {
+  name: string;
+  uncompressedSize: number;
+  /** The entry's bytes; errors (inflate, size, CRC) name the entry. */
+  open(): Promise<Readable>;
+}
+
+export async function openZip(file: string): Promise<{ entries: AsyncIterable<ZipEntryReader>; close(): void }> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  ).catch((e: Error) => {
+    throw new BackupError(`${file} is not a readable zip (${e.message}). The file is truncated or damaged: download the backup again.`);
+  });
+  return { entries: iterate(zip, file), close: () => zip.close() };
+}
+
+async function* iterate(zip: yauzl.ZipFile, file: string): AsyncGenerator<ZipEntryReader> {
+  while (true) {
+    const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+      const onEntry = (e: yauzl.Entry) => done(() => resolve(e));
+      const onEnd = () => done(() => resolve(null));
+      const onError = (e: Error) => done(() => reject(new BackupError(`${file}: ${e.message}. The zip is damaged: download the backup again.`)));
+      const done = (then: () => void) => {
+        zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+        then();
+      };
+      zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+      zip.readEntry();
+    });
+    if (!entry) return;
+    if (entry.fileName.endsWith('/')) continue;
+    yield { name: entry.fileName, uncompressedSize: entry.uncompressedSize, open: () => openEntry(zip, entry) };
+  }
+}
+
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) return reject(new BackupError(`cannot be read (${err.message}). The zip is damaged: download the backup again.`, entry.fileName));
+      const checked = stream.pipe(crcCheck(entry));
+      stream.on('error', (e) => checked.destroy(new BackupError(`cannot be read (${e.message}). The zip is damaged: download the backup again.`, entry.fileName)));
+      resolve(checked);
+    });
+  });
+}
+
+function crcCheck(entry: yauzl.Entry): Transform {
+  let crc = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      crc = crc32(chunk, crc);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      if (crc >>> 0 !== entry.crc32 >>> 0) {
+        callback(new BackupError('fails its CRC-32 check (its bytes are not the ones zipped). The zip is damaged: download the backup again.', entry.fileName));
+      } else callback();
+    },
+  });
+}
