@@ -18,6 +18,7 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
+import { RoomPresence, type PeerInput } from './presence/rooms.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -77,6 +78,11 @@ export interface RunningServer {
   subscriptionCount(appId?: string): number;
   /** Deletes every entity of the app (users and magic codes included); its attrs and rules stay. */
   resetApp(appId?: string): void;
+  /**
+   * Test hook for `db.rooms.getPresence`: puts a session in a room (the local server has no WebSocket peers),
+   * until `leave()` or `resetApp`. `peer.userId` makes the presence answer carry that user's `$users` row.
+   */
+  joinRoom(roomId: string, peer?: PeerInput, appId?: string): { sessionId: string; leave(): void };
   close(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     limits,
     live,
     onEmail: options.onEmail,
+    presence: new RoomPresence(),
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -144,6 +151,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     resetApp: (appId = main.appId) => {
       engine.wipeData(appId);
       live.refreshApp(appId);
+      services.presence?.clearApp(appId);
+    },
+    joinRoom: (roomId, peer = {}, appId = main.appId) => {
+      const sessionId = services.presence!.join(appId, roomId, peer);
+      return { sessionId, leave: () => services.presence!.leave(appId, roomId, sessionId) };
     },
     close: () => {
       live.close();
