@@ -52,6 +52,16 @@ describe('schema loading', () => {
     expect(ir.types.declarations.join('\n')).toContain("export const PRIORITIES = ['low', 'medium', 'high'] as const;");
   });
 
+  it('reads the type arguments of room presence attrs (they type db.rooms.getPresence)', async () => {
+    const { ir } = await loadSchema(fixtureSchema('type-only'));
+    const canvas = ir.rooms.find((r) => r.name === 'canvas')!;
+    expect(canvas.presence.map((a) => [a.name, a.dsl, a.tsType, a.required])).toEqual([
+      ['cursor', 'json', 'Point', false],
+      ['name', 'string', undefined, true],
+    ]);
+    expect(ir.types.declarations.join('\n')).toContain('Point');
+  });
+
   it('reads type arguments, asType and clientRequired where they are written, in any local module', async () => {
     const { ir, warnings } = await loadSchema(fixtureSchema('multi-module'));
     const attr = (entity: string, name: string) => ir.entities.find((e) => e.name === entity)!.attrs.find((a) => a.name === name)!;

@@ -168,6 +168,9 @@ describe("dates: 'date'", () => {
 
 type ApiError = InstanceType<Client['InstantAPIError']>;
 
+/** A request carrying the user cookie of Instant's route handler (getUserFromRequest then verifies its token). */
+const COOKIE_REQUEST = () => new Request('https://app.example/', { headers: { cookie: `instant_user_${APP}=${encodeURIComponent(JSON.stringify({ refresh_token: 'rt' }))}` } });
+
 /** Every public method of a client that sends a request, called with request options `o` (`{ signal }`). */
 const METHODS: [string, (db: TodoClient.InstantClient, o: { signal?: AbortSignal }) => Promise<unknown>][] = [
   ['query', (db, o) => db.query({ goals: {} }, o)],
@@ -192,6 +195,8 @@ const METHODS: [string, (db: TodoClient.InstantClient, o: { signal?: AbortSignal
   ['auth.checkMagicCode', (db, o) => db.auth.checkMagicCode('a@b.c', '123456', {}, o)],
   ['auth.createToken with extraFields', (db, o) => db.auth.createToken('a@b.c', { extraFields: { nickname: 'a' }, ...o })],
   ['auth.signInGuest', (db, o) => db.auth.signInGuest(o)],
+  ['auth.getUserFromRequest', (db, o) => db.auth.getUserFromRequest(COOKIE_REQUEST(), o)],
+  ['rooms.getPresence', (db, o) => db.rooms.getPresence('todos', 'room-1', o)],
 ];
 
 describe('every method that sends a request', () => {
@@ -200,8 +205,9 @@ describe('every method that sends a request', () => {
     const authMethods = Object.getOwnPropertyNames(Object.getPrototypeOf(db.auth)).filter((n) => n !== 'constructor' && n !== 'post');
     // `subscribeQuery` returns a subscription, not a promise: an abort ends it (test/live.test.ts).
     const clientMethods = Object.keys(db).filter((k) => typeof (db as unknown as Record<string, unknown>)[k] === 'function' && k !== 'asUser' && k !== 'subscribeQuery');
+    const roomMethods = Object.getOwnPropertyNames(Object.getPrototypeOf(db.rooms)).filter((n) => n !== 'constructor').map((m) => `rooms.${m}`);
     const listed = METHODS.map(([name]) => name.replace('asUser(...).', ''));
-    for (const name of [...authMethods.map((m) => `auth.${m}`), ...clientMethods]) expect(listed, name).toContain(name);
+    for (const name of [...authMethods.map((m) => `auth.${m}`), ...clientMethods, ...roomMethods]) expect(listed, name).toContain(name);
   });
 
   // A fetch that only ever ends by its signal: the request hangs until aborted or timed out.
@@ -310,6 +316,8 @@ describe('retries: createClient({ retry })', () => {
     ['query', (db: TodoClient.InstantClient) => db.query({ goals: {}, todos: {} })],
     ['auth.getUser', (db: TodoClient.InstantClient) => db.auth.getUser({ email: 'a@b.c' })],
     ['auth.verifyToken', (db: TodoClient.InstantClient) => db.auth.verifyToken('rt')],
+    ['auth.getUserFromRequest', (db: TodoClient.InstantClient) => db.auth.getUserFromRequest(COOKIE_REQUEST())],
+    ['rooms.getPresence', (db: TodoClient.InstantClient) => db.rooms.getPresence('todos', 'room-1')],
   ])('%s: 503 twice, then 200', async (_name, run) => {
     server.reset();
     server.script(unavailable, 2);
@@ -348,7 +356,7 @@ describe('retries: createClient({ retry })', () => {
     expect(new Set(requests).size).toBe(1);
   });
 
-  const RETRIED = ['query', '<entity>.query', '<entity>.get', 'asUser(...).query', 'auth.getUser', 'auth.verifyToken', 'transact'];
+  const RETRIED = ['query', '<entity>.query', '<entity>.get', 'asUser(...).query', 'auth.getUser', 'auth.verifyToken', 'auth.getUserFromRequest', 'rooms.getPresence', 'transact'];
   it.each(METHODS.filter(([name]) => !RETRIED.includes(name)))('%s is never retried (not known to be idempotent)', async (_name, run) => {
     server.reset();
     server.script(unavailable);

@@ -35,7 +35,7 @@ function typeImports(ctx: EmitContext, entity: EntityIR, types: string): string[
   return lines;
 }
 
-const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`, 'u').test(text);
+export const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`, 'u').test(text);
 
 function usedUserTypes(ctx: EmitContext, entity: EntityIR): string[] {
   const text = [entity.asType ?? '', ...entity.attrs.map((a) => a.tsType ?? '')].join(' ');

@@ -2,11 +2,13 @@ import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
 import { arrayLiteral, block, importLine, quote } from './layout.js';
 import { docText, jsPropertyKey, optionalInput, propertyKey } from './names.js';
+import { authRoomTypes, authRoomTypeTexts } from './authRoomTypes.js';
+import { mentions } from './entityModule.js';
 
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
-export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then'];
+export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then', 'rooms'];
 
 /** `index`: the typed client over all entities, and the public exports. */
 export function indexModule(ctx: EmitContext): ModuleParts {
@@ -16,7 +18,8 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const from = (name: string) => quote(`./entities/${ctx.fileName(name)}.js`);
   const typeImports = entities.map((e) => importLine('import type', ['Api', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
-  const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
+  const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'UserFields', 'UserSelector', 'Chunk', 'UpdateOptions'];
+  const parityTypes = ['FetchOptions', 'IncomingRequest', 'Logger', 'NextFetchOptions', 'PresencePeer', 'PresenceResult'];
   const liveTypes = ['Cursor', 'Page', 'PageInfo', 'ReadyState', 'SessionInfo', 'Subscription', 'SubscriptionPayload'];
   const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
   const reexports = [
@@ -24,8 +27,9 @@ export function indexModule(ctx: EmitContext): ModuleParts {
     importLine('export type', runtimeTypes, `'./runtime/index.js'`),
     importLine('export type', debugTypes, `'./runtime/index.js'`),
     importLine('export type', liveTypes, `'./runtime/index.js'`),
+    importLine('export type', parityTypes, `'./runtime/index.js'`),
   ];
-  const valueExports = `export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
+  const valueExports = `export { createInstantRouteHandler, id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`, \`subscribe\`, \`count\`, \`paginate\`) and transaction chains (\`tx\`). */\n`;
   const createDoc = `/**
  * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
@@ -48,6 +52,8 @@ export interface QueryRows<Q> ${block(entities.map((e) => `${propertyKey(e.name)
 export type QueryResult<Q> = { [K in keyof Q & keyof QueryRows<unknown>]: QueryRows<Q[K]>[K] };
 /** The page info of each paginated entity of \`Q\`, as a subscription reports it. */
 export type QueryPageInfo<Q> = { [K in keyof Q & keyof QueryRows<unknown>]?: rt.PageInfo };
+
+${authRoomTypes(ctx.ir)}
 
 /** Every entity's API, whatever its name. */
 export interface Entities ${block(entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`))}
@@ -78,11 +84,13 @@ onResult?: (payload: rt.SubscriptionPayload<QueryResult<Q>, QueryPageInfo<Q>>) =
 opts?: rt.QueryOptions,
 ): rt.Subscription<QueryResult<Q>, QueryPageInfo<Q>>;
 /** Users, tokens and magic codes (always as admin). */
-auth: rt.AuthApi;
+auth: rt.AuthApi<User, UserExtraFields>;
+/** Who is in a room, with their presence data (always as admin). */
+rooms: rt.RoomsApi<RoomPresence, User>;
 }
 `;
   return {
-    typeImports: [RUNTIME_IMPORT, ...typeImports],
+    typeImports: [RUNTIME_IMPORT, ...typeImports, ...userTypeImport(ctx)],
     types,
     valueImports: [RUNTIME_IMPORT, ...valueImports],
     values: {
@@ -91,4 +99,11 @@ auth: rt.AuthApi;
       dts: `${valueExports}\n${createDoc}export declare function createClient(config?: rt.ClientConfig): InstantClient;\n`,
     },
   };
+}
+
+/** The user types that the `$users` and presence attrs repeat in the index (see authRoomTypes.ts). */
+function userTypeImport(ctx: EmitContext): string[] {
+  const text = authRoomTypeTexts(ctx.ir).join(' ');
+  const used = ctx.userTypeNames.filter((name) => mentions(text, name));
+  return used.length ? [importLine('import type', used, `'./user-types.js'`)] : [];
 }

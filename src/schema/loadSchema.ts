@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ts as TS } from 'ts-morph';
 import { buildIR, type RuntimeSchema } from '../ir/buildIR.js';
-import type { SchemaIR } from '../ir/types.js';
+import type { AttrIR, SchemaIR } from '../ir/types.js';
 import { validateIR } from '../ir/validateIR.js';
 import { checkShape } from './checkShape.js';
 import { evaluateSchema } from './evaluateSchema.js';
 import { SchemaError } from '../ir/SchemaError.js';
 import { parseModules, type ParsedModules } from './parseModules.js';
-import { dslCallProblems, locationOf, readSchemaSource, valueKey, type SchemaSource } from './readDslSource.js';
+import { dslCallProblems, locationOf, readSchemaSource, valueKey, type AttrSource, type SchemaSource } from './readDslSource.js';
 import { readTypeSources } from './readTypeSources.js';
 
 export interface LoadedSchema {
@@ -103,18 +103,23 @@ function mergeSource(ir: SchemaIR, source: SchemaSource, modules: ParsedModules)
       entity.asType = entitySource.asType.getText();
       typeNodes.push(entitySource.asType);
     }
-    for (const attr of entity.attrs) {
-      const attrSource = entitySource.attrs.get(attr.name);
-      if (!attrSource) continue;
-      attr.location = attrSource.location;
-      attr.dsl = attrSource.dsl as typeof attr.dsl;
-      attr.clientRequired = attrSource.clientRequired;
-      if (attrSource.tsType) {
-        attr.tsType = attrSource.tsType.getText();
-        typeNodes.push(attrSource.tsType);
-      }
-    }
+    for (const attr of entity.attrs) typeNodes.push(...mergeAttrSource(attr, entitySource.attrs.get(attr.name)));
   }
   for (const link of ir.links) link.location = source.links.get(link.name);
+  for (const room of ir.rooms) {
+    const presence = source.presence.get(room.name);
+    for (const attr of presence ? room.presence : []) typeNodes.push(...mergeAttrSource(attr, presence!.attrs.get(attr.name)));
+  }
   ir.types = readTypeSources(typeNodes, modules, modules.files);
+}
+
+/** What only the source knows about one attribute; returns its type argument's node, if any. */
+function mergeAttrSource(attr: AttrIR, attrSource: AttrSource | undefined): TS.Node[] {
+  if (!attrSource) return [];
+  attr.location = attrSource.location;
+  attr.dsl = attrSource.dsl as typeof attr.dsl;
+  attr.clientRequired = attrSource.clientRequired;
+  if (!attrSource.tsType) return [];
+  attr.tsType = attrSource.tsType.getText();
+  return [attrSource.tsType];
 }

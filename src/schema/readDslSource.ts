@@ -24,6 +24,8 @@ export interface EntitySource {
 export interface SchemaSource {
   entities: Map<string, EntitySource>;
   links: Map<string, SourceLocation>;
+  /** Each room's `presence: i.entity({...})`, read like an entity (type arguments type the presence data). */
+  presence: Map<string, EntitySource>;
   /** Where each literal value in `entities` and in each `i.entity({...})` is, whatever it is (for shape errors). */
   values: Map<string, SourceLocation>;
 }
@@ -133,7 +135,7 @@ function modifierProblem(builderAccess: TS.Node, sf: TS.SourceFile): SchemaError
  */
 export function readSchemaSource(sourceFile: SourceFile, modules: ModuleLookup): SchemaSource {
   const roots = rootsCache();
-  const result: SchemaSource = { entities: new Map(), links: new Map(), values: new Map() };
+  const result: SchemaSource = { entities: new Map(), links: new Map(), presence: new Map(), values: new Map() };
   let schemaCall: TS.CallExpression | undefined;
   for (const call of compilerNodesOfKind(sourceFile.compilerNode, ts.isCallExpression)) {
     const callee = call.expression;
@@ -156,6 +158,12 @@ export function readSchemaSource(sourceFile: SourceFile, modules: ModuleLookup):
     else result.entities.delete(name);
   }
   for (const [name, value] of literalProperties(object(linksNode), modules)) result.links.set(name, compilerLocation(value));
+  const roomsNode = isGraph ? undefined : property(object(first), 'rooms');
+  for (const [name, room] of literalProperties(object(roomsNode), modules)) {
+    const presence = property(object(room), 'presence');
+    const entity = presence && readEntity(presence, modules, roots, () => undefined);
+    if (entity) result.presence.set(name, entity);
+  }
   return result;
 }
 

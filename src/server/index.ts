@@ -2,6 +2,7 @@
 
 export { startServer } from './server.js';
 export type { StartServerOptions, RunningServer, AddAppOptions } from './server.js';
+export type { PeerInput, RoomSession } from './presence/rooms.js';
 export { runServe, findSchemaFile, defaultDataFile, maskToken } from './serve.js';
 export type { ServeOptions, ServeResult } from './serve.js';
 export { ALLOW_ALL } from './permissions.js';

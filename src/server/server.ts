@@ -20,6 +20,8 @@ import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
 import type { BlobStore, ImportSummary, ExportSummary, BackupProgress } from './backup/index.js';
 
+import { RoomPresence, type PeerInput } from './presence/rooms.js';
+
 export interface StartServerOptions {
   schema: SchemaIR;
   /** Keep everything in memory (the default when no dataFile is given). */
@@ -92,6 +94,12 @@ export interface RunningServer {
   importBackup(file: string, options?: BackupCallOptions): Promise<ImportSummary>;
   /** Writes an app's data as an Instant backup zip. */
   exportBackup(out: string, options?: Omit<BackupCallOptions, 'keepRules'>): Promise<ExportSummary>;
+
+  /**
+   * Test hook for `db.rooms.getPresence`: puts a session in a room (the local server has no WebSocket peers),
+   * until `leave()` or `resetApp`. `peer.userId` makes the presence answer carry that user's `$users` row.
+   */
+  joinRoom(roomId: string, peer?: PeerInput, appId?: string): { sessionId: string; leave(): void };
   close(): Promise<void>;
 }
 
@@ -119,6 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     limits,
     live,
     onEmail: options.onEmail,
+    presence: new RoomPresence(),
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -167,6 +176,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     resetApp: (appId = main.appId) => {
       engine.wipeData(appId);
       live.refreshApp(appId);
+      services.presence?.clearApp(appId);
+    },
+    joinRoom: (roomId, peer = {}, appId = main.appId) => {
+      const sessionId = services.presence!.join(appId, roomId, peer);
+      return { sessionId, leave: () => services.presence!.leave(appId, roomId, sessionId) };
     },
     importBackup: async (file, { appId = main.appId, onProgress, keepRules } = {}) => {
       const { importBackup } = await import('./backup/index.js');

@@ -1,7 +1,8 @@
+import { cookieUser, type IncomingRequest } from './requestAuth.js';
 import type { RequestOptions, Transport } from './transport.js';
 
-/** An app user (`$users`), as the auth endpoints return it. */
-export interface User {
+/** What every app user (`$users`) has, as the auth endpoints return it. */
+export interface UserFields {
   id: string;
   email?: string | null | undefined;
   app_id?: string | undefined;
@@ -11,8 +12,15 @@ export interface User {
   imageURL?: string | null | undefined;
   /** Present on responses that mint or verify a token. */
   refresh_token?: string | undefined;
+}
+
+/** An app user of a schema that says nothing of `$users`: its own attributes are untyped. */
+export interface User extends UserFields {
   [attr: string]: unknown;
 }
+
+/** An app user typed by the schema: the auth fields, and the `$users` attributes of `Row` (its query row). */
+export type TypedUser<Row> = UserFields & Omit<Row, keyof UserFields>;
 
 export type UserSelector = { email: string } | { id: string } | { refresh_token: string };
 
@@ -20,7 +28,7 @@ export type UserSelector = { email: string } | { id: string } | { refresh_token:
  * Users and tokens (`db.auth`). Like `@instantdb/admin`, these calls run as admin even on an
  * impersonating client.
  */
-export class AuthApi {
+export class AuthApi<U = User, ExtraFields = Record<string, unknown>> {
   // Fields assigned in the constructor rather than parameter properties: those are not erasable syntax
   // (`erasableSyntaxOnly`, Node's type stripping), and this file is compiled with the user's settings.
   private readonly transport: Transport;
@@ -35,7 +43,7 @@ export class AuthApi {
    */
   async createToken(
     who: string | { email: string } | { id: string },
-    options: { extraFields?: Record<string, unknown> | undefined } & RequestOptions = {},
+    options: { extraFields?: ExtraFields | undefined } & RequestOptions = {},
   ): Promise<string> {
     const { extraFields, ...opts } = options;
     const base = typeof who === 'string' ? { email: who } : who;
@@ -49,17 +57,17 @@ export class AuthApi {
    * `extraFields` set its `$users` attributes (admin/routes.clj `sign-in-guest-post`).
    */
   async signInGuest(
-    options: { extraFields?: Record<string, unknown> | undefined } & RequestOptions = {},
-  ): Promise<User> {
+    options: { extraFields?: ExtraFields | undefined } & RequestOptions = {},
+  ): Promise<U> {
     const { extraFields, ...opts } = options;
     const body = extraFields ? { 'extra-fields': extraFields } : {};
-    return (await this.post<{ user: User }>('/admin/sign_in_guest', body, opts)).user;
+    return (await this.post<{ user: U }>('/admin/sign_in_guest', body, opts)).user;
   }
 
   /** The user a refresh token belongs to; rejects with `InstantAPIError` when the token is unknown. */
-  async verifyToken(token: string, opts?: RequestOptions): Promise<User> {
+  async verifyToken(token: string, opts?: RequestOptions): Promise<U> {
     const body = { 'app-id': this.transport.config.appId, 'refresh-token': token };
-    const res = await this.transport.request<{ user: User }>({
+    const res = await this.transport.request<{ user: U }>({
       method: 'POST',
       path: '/runtime/auth/verify_refresh_token',
       body,
@@ -71,8 +79,8 @@ export class AuthApi {
   }
 
   /** The user, or null when there is none. */
-  async getUser(who: UserSelector, opts?: RequestOptions): Promise<User | null> {
-    const res = await this.transport.request<{ user: User | null }>({
+  async getUser(who: UserSelector, opts?: RequestOptions): Promise<U | null> {
+    const res = await this.transport.request<{ user: U | null }>({
       method: 'GET',
       path: '/admin/users',
       params: who,
@@ -84,8 +92,8 @@ export class AuthApi {
   }
 
   /** Deletes the user (and what cascades from it); returns it, or null when there was none. */
-  async deleteUser(who: UserSelector, opts?: RequestOptions): Promise<User | null> {
-    const res = await this.transport.request<{ deleted: User | null }>({
+  async deleteUser(who: UserSelector, opts?: RequestOptions): Promise<U | null> {
+    const res = await this.transport.request<{ deleted: U | null }>({
       method: 'DELETE',
       path: '/admin/users',
       params: who,
@@ -111,19 +119,45 @@ export class AuthApi {
   }
 
   /** Signs in with a magic code: the user (created if new) with a refresh token. */
-  async verifyMagicCode(email: string, code: string, opts?: RequestOptions): Promise<User> {
+  async verifyMagicCode(email: string, code: string, opts?: RequestOptions): Promise<U> {
     return (await this.checkMagicCode(email, code, {}, opts)).user;
   }
 
-  /** Like verifyMagicCode, and tells whether the user was created; `extraFields` set `$users` attributes of a new user. */
+  /**
+   * Like verifyMagicCode, and tells whether the user was created; `extraFields` set `$users` attributes of a new
+   * user. `refreshToken`, a guest's, upgrades that guest: a new email keeps the guest's id, an existing user gets
+   * the guest linked to it (`linkedPrimaryUser`). An unknown token is an error, a non-guest's is ignored
+   * (admin/routes.clj `verify-magic-code-post`; `@instantdb/admin` does not send it).
+   */
   async checkMagicCode(
     email: string,
     code: string,
-    options: { extraFields?: Record<string, unknown> } = {},
+    options: { extraFields?: ExtraFields | undefined; refreshToken?: string | undefined } = {},
     opts?: RequestOptions,
-  ): Promise<{ user: User; created: boolean }> {
-    const body = options.extraFields ? { email, code, 'extra-fields': options.extraFields } : { email, code };
+  ): Promise<{ user: U; created: boolean }> {
+    const body = {
+      email,
+      code,
+      ...(options.extraFields ? { 'extra-fields': options.extraFields } : {}),
+      ...(options.refreshToken ? { 'refresh-token': options.refreshToken } : {}),
+    };
     return this.post('/admin/verify_magic_code', body, opts);
+  }
+
+  /**
+   * The user signed in on an incoming request: the `instant_user_<appId>` cookie that
+   * `createInstantRouteHandler` sets, its refresh token verified with the server (an unknown token rejects
+   * with `InstantAPIError`, as `verifyToken` does). Null without that cookie. `disableValidation` trusts the
+   * cookie as it is, without a request: only for data you would show anyway.
+   */
+  async getUserFromRequest(
+    req: IncomingRequest,
+    options: { disableValidation?: boolean | undefined } & RequestOptions = {},
+  ): Promise<U | null> {
+    const { disableValidation, ...opts } = options;
+    const user = cookieUser(req, this.transport.config.appId);
+    if (!user) return null;
+    return disableValidation ? (user as unknown as U) : this.verifyToken(user.refresh_token, opts);
   }
 
   private post<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T> {

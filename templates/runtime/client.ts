@@ -14,6 +14,7 @@ import type {
 import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
 import { liveApi, type LiveApi } from './live.js';
+import { RoomsApi } from './rooms.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
 type Rows = Record<string, unknown[]>;
@@ -27,6 +28,7 @@ export interface ClientCore {
   debugTransact(chunks: Chunk | readonly Chunk[], opts?: DebugTransactOptions): Promise<DebugTransactResult>;
   subscribeQuery: LiveApi['subscribeQuery'];
   auth: AuthApi;
+  rooms: RoomsApi;
   entities: Record<string, EntityApi>;
 }
 
@@ -68,6 +70,7 @@ function build(
       auth: 'admin',
       signal: opts.signal,
       retry: 'read',
+      fetchOpts: opts.fetchOpts,
     });
     if (generated.dates === 'date') reviveDates(defs, rows);
     return rows;
@@ -100,7 +103,8 @@ function build(
   const debugQuery = async (q: AnyQuery, opts: DebugQueryOptions = {}): Promise<DebugQueryResult<Rows>> => {
     if (validate) checkQuery(defs, q);
     const query = opts.ruleParams ? { $$ruleParams: opts.ruleParams, ...q } : q;
-    const body = { query, 'rules-override': opts.rules, 'inference?': true, ...overrides(opts) };
+    const inference = opts.cardinalityInference ?? true;
+    const body = { query, 'rules-override': opts.rules, 'inference?': inference, ...overrides(opts) };
     type Body = { result: Rows; 'check-results': DebugQueryResult<Rows>['checkResults'] };
     const res = await transport.request<Body>({
       method: 'POST',
@@ -157,6 +161,7 @@ function build(
     debugTransact,
     subscribeQuery: live.subscribeQuery,
     auth: new AuthApi(new Transport(transport.config)),
+    rooms: new RoomsApi(new Transport(transport.config)),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
   };
 }

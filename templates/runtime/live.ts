@@ -15,6 +15,7 @@ import {
 } from './subscribe.js';
 import type { RequestOptions, Transport } from './transport.js';
 import type { Cursor, QueryOptions } from './types.js';
+import { extraHeaders } from './fetchOptions.js';
 import { checkQuery } from './validate.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
@@ -89,6 +90,7 @@ export function liveApi(
       query: sent(q, opts),
       onResult,
       signal: opts.signal,
+      headers: extraHeaders(opts.fetchOpts),
       map: (raw) => ({ data: rowsOf(raw), pageInfo: pagesOf(raw) }),
     });
   };
@@ -116,6 +118,7 @@ export function liveApi(
           query: sent({ [name]: q }, opts),
           onResult,
           signal: opts.signal,
+          headers: extraHeaders(opts.fetchOpts),
           map: (raw) => ({ data: rowsOf(raw)[name] ?? [], pageInfo: pagesOf(raw)?.[name] }),
         });
       },

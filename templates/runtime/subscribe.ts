@@ -65,6 +65,8 @@ export interface LiveQueryInit<Data, Pages> {
   map(raw: RawResult): { data: Data; pageInfo: Pages | undefined };
   onResult?: ((payload: SubscriptionPayload<Data, Pages>) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Extra request headers (`fetchOpts.headers`); the client's own win. */
+  headers?: Record<string, string> | undefined;
 }
 
 /** A message of the stream (session.clj send-event!): `op` says which. */
@@ -109,7 +111,7 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
     this.init = init;
     const { transport, signal } = init;
     // Thrown here, synchronously, as `@instantdb/admin` does when no token allows the call.
-    this.headers = { ...transport.authHeaders(), accept: 'text/event-stream' };
+    this.headers = { ...init.headers, ...transport.authHeaders(), accept: 'text/event-stream' };
     // A stable id across reconnects, for the server's logs.
     this.url = `${transport.config.apiURI}/admin/subscribe-query?local_connection_id=${globalThis.crypto.randomUUID()}`;
     this.body = JSON.stringify({ query: init.query, 'inference?': true, versions: VERSIONS });

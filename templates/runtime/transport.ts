@@ -1,4 +1,6 @@
 import { InstantAPIError, redact } from './errors.js';
+import { fetchInit, type FetchOptions } from './fetchOptions.js';
+import { requestLog, type Logger, type RequestLog } from './logger.js';
 
 export interface ClientConfig {
   /** Defaults to `INSTANT_APP_ID`. */
@@ -20,6 +22,10 @@ export interface ClientConfig {
    * default (as in `@instantdb/admin`); `true` for the defaults of `RetryOptions`.
    */
   retry?: boolean | RetryOptions | undefined;
+  /** Log each request (method, path, status, time; never a token, header or body), as `init({ verbose })` does. */
+  verbose?: boolean | undefined;
+  /** Where `verbose` logs go; default `console`. */
+  logger?: Logger | undefined;
 }
 
 export interface RetryOptions {
@@ -58,6 +64,7 @@ export interface ResolvedConfig {
   timeoutMs: number;
   validate: boolean;
   retry: RetryPolicy | undefined;
+  log: RequestLog;
 }
 
 export const DEFAULT_API_URI = 'https://api.instantdb.com';
@@ -77,6 +84,7 @@ export function resolveConfig(config: ClientConfig = {}): ResolvedConfig {
     timeoutMs: config.timeoutMs ?? 30_000,
     validate: config.validate ?? true,
     retry: retryPolicy(config.retry),
+    log: requestLog(config.verbose, config.logger),
   };
 }
 
@@ -103,6 +111,8 @@ interface Request extends RequestOptions {
   auth: 'admin' | 'none';
   /** May be sent again (`createClient({ retry })`): `read` always, `transact` when `retry.transactions`. */
   retry?: 'read' | 'transact' | undefined;
+  /** The call's `fetchOpts` (reads only). */
+  fetchOpts?: FetchOptions | undefined;
 }
 
 /** `Retry-After` of an error response, in ms (kept beside the error: its own fields stay the SDK's). */
@@ -126,15 +136,34 @@ export class Transport {
   async request<T>(req: Request): Promise<T> {
     const policy = this.config.retry;
     const retrying = !!policy && (req.retry === 'read' || (req.retry === 'transact' && policy.transactions));
+    const { log } = this.config;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send<T>(req);
+        return await this.logged<T>(req, attempt);
       } catch (error) {
         if (!retrying || attempt >= policy.retries || !isTransient(error)) throw error;
         const wait = backoff(error, attempt, policy);
         if (wait === undefined) throw error;
+        log.retrying(req.method, req.path, wait);
         await this.pause(wait, req);
       }
+    }
+  }
+
+  /** One attempt, reported to `verbose` logging: the impersonation's kind, never its value. */
+  private async logged<T>(req: Request, attempt: number): Promise<T> {
+    const { log } = this.config;
+    const who = req.auth === 'admin' && this.impersonation ? Object.keys(this.impersonation)[0] : undefined;
+    log.sent(req.method, req.path, attempt, who);
+    const started = Date.now();
+    try {
+      const result = await this.send<T>(req);
+      log.answered(req.method, req.path, 200, Date.now() - started);
+      return result;
+    } catch (error) {
+      const api = error instanceof InstantAPIError ? error : undefined;
+      log.failed(req.method, req.path, api?.status ?? 0, api?.type, Date.now() - started);
+      throw error;
     }
   }
 
@@ -147,13 +176,11 @@ export class Transport {
     let response: Response;
     let text: string;
     try {
-      response = await config.fetch(url, {
-        method: req.method,
-        headers,
-        body: req.body === undefined ? null : JSON.stringify(req.body),
-        signal: limit.signal,
-        cache: 'no-store',
-      });
+      const body = req.body === undefined ? null : JSON.stringify(req.body);
+      response = await config.fetch(
+        url,
+        fetchInit({ method: req.method, headers, body, signal: limit.signal }, req.fetchOpts),
+      );
       // Inside the try: the body can fail, time out or be aborted after the headers came.
       text = await response.text();
     } catch (error) {

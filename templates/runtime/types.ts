@@ -2,6 +2,7 @@
 // over a generated per-entity type, so the checker instantiates it once per entity and caches it.
 import type { Chunk, UpdateOptions } from './steps.js';
 import type { RequestOptions } from './transport.js';
+import type { FetchOptions } from './fetchOptions.js';
 
 export type SortDirection = 'asc' | 'desc';
 /** A pagination cursor: the join row `[entityId, attrId, value, createdAtMs]` the server returns. */
@@ -101,6 +102,12 @@ export interface EntityChain<Create, Update, Links> extends Chunk {
 export interface QueryOptions extends RequestOptions {
   /** Values for the permission rules of an impersonated query (`$$ruleParams`). */
   ruleParams?: RuleParams | undefined;
+  /**
+   * Extra `fetch` options for this read, as `@instantdb/admin` takes them: Next.js caching
+   * (`{ next: { revalidate: 60, tags: ['goals'] } }`), `cache`, extra `headers` (the client's own win).
+   * Live queries use only the headers.
+   */
+  fetchOpts?: FetchOptions | undefined;
 }
 
 export interface TransactResult {
@@ -120,6 +127,11 @@ export interface DebugOptions extends RequestOptions {
 export interface DebugQueryOptions extends DebugOptions {
   /** `$$ruleParams` of the query. */
   ruleParams?: RuleParams | undefined;
+  /**
+   * `inference?` of the request (default true, as for a schema-typed SDK client): with it, has-one links
+   * come back as an object rather than a one-element array. The result's type assumes the default.
+   */
+  cardinalityInference?: boolean | undefined;
 }
 
 export interface DebugTransactOptions extends DebugOptions {

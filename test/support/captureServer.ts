@@ -85,6 +85,8 @@ function cannedResponse(method: string, path: string, body: unknown): ScriptedRe
       return { status: 200, body: { code: '123456' } };
     case 'POST /admin/verify_magic_code':
       return { status: 200, body: { user, created: false } };
+    case 'GET /admin/rooms/presence':
+      return { status: 200, body: { sessions: {} } };
     default:
       return { status: 404, body: { message: "Oops! We couldn't match this route." } };
   }

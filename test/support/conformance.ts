@@ -17,6 +17,8 @@ export interface AdminDbLike {
   debugTransact(chunks: any, opts?: any): Promise<any>;
   /** A live query (`POST /admin/subscribe-query`): `{close(), [Symbol.asyncIterator]}`; the live cases need it. */
   subscribeQuery?(q: any, cb?: (payload: any) => void, opts?: any): any;
+  /** `rooms.getPresence(roomType, roomId)` (GET /admin/rooms/presence); the presence cases need it. */
+  rooms?: { getPresence(roomType: string, roomId: string): Promise<any> };
 }
 
 /**
@@ -48,6 +50,8 @@ export interface CaseContext {
   attrId(etype: string, label: string): Promise<string>;
   /** Open live queries of this case's app, as the server counts them. */
   subscriptions(): number;
+  /** Puts a session in a room of this case's app (`RunningServer.joinRoom`, the presence test hook). */
+  joinRoom(roomId: string, peer: { data?: Record<string, any>; userId?: string }): { sessionId: string; leave(): void };
 }
 
 export interface ErrorExpectation {

@@ -82,6 +82,7 @@ export function caseContext(server: RunningServer, clients: AppClients, kind: Cl
     headers,
     http: (method, path, init) => rawRequest(server.url, method, path, init),
     subscriptions: () => server.subscriptionCount(clients.appId),
+    joinRoom: (roomId, peer) => server.joinRoom(roomId, peer, clients.appId),
     attrId: async (etype, label) => {
       schemaCache ??= (await rawRequest(server.url, 'GET', '/admin/schema', { headers: headers() })).body.schema;
       const attr = schemaCache.blobs[etype]?.[label] ?? Object.values(schemaCache.refs).find((a: any) => a['forward-identity'][1] === etype && a['forward-identity'][2] === label);

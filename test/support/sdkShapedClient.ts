@@ -11,6 +11,7 @@
 //   db.auth.*                                → gen.auth.* (same method names and arguments, except
 //                                               createToken({ ..., 'extra-fields': x }) → createToken({ ... }, { extraFields: x }))
 //   db.subscribeQuery(q, cb, opts)           → gen.subscribeQuery(q, cb, opts) (same payloads)
+//   db.rooms.getPresence(type, id)           → gen.rooms.getPresence(type, id)
 //
 // The SDK's `lookup(attr, value)` is the string `lookup__<attr>__<json>`; the generated API takes
 // `{ attr: value }` instead, in the entity position and as a link target, so both are decoded here.
@@ -28,6 +29,7 @@ export interface GeneratedClientLike {
   debugTransact(chunks: any, opts?: any): Promise<any>;
   subscribeQuery(query: any, onResult?: any, opts?: any): any;
   auth: any;
+  rooms: { getPresence(roomType: string, roomId: string): Promise<any> };
   entities: Record<string, { tx(ref: unknown): GeneratedChain }>;
 }
 
@@ -169,6 +171,12 @@ export function sdkShapedClient(gen: GeneratedClientLike, usage: AdapterUsage = 
     },
     tx: txProxy(gen),
     auth: countedAuth(gen.auth, usage),
+    rooms: {
+      getPresence: (roomType, roomId) => {
+        usage.calls++;
+        return gen.rooms.getPresence(roomType, roomId);
+      },
+    },
     asUser: (who) => sdkShapedClient(gen.asUser(who), usage),
     subscribeQuery: (q, cb, opts) => {
       usage.calls++;

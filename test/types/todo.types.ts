@@ -11,6 +11,9 @@ import {
   type SubscriptionPayload,
   type TodosEntity,
   type $UsersEntity,
+  type User,
+  type PresenceResult,
+  createInstantRouteHandler,
 } from './generated/todo/index.js';
 
 const db = createClient({ appId: 'app', adminToken: 'token' });
@@ -166,6 +169,63 @@ async function auth() {
   db.asUser({ id: 'x' });
 }
 
+async function parity() {
+  // A typed User everywhere auth returns one: the auth fields and the schema's custom `$users` attrs.
+  const user = await db.auth.verifyToken('t');
+  expectTypeOf(user).toEqualTypeOf<User>();
+  expectTypeOf(user.nickname).toEqualTypeOf<string | null | undefined>();
+  expectTypeOf(user.email).toEqualTypeOf<string | null | undefined>();
+  // @ts-expect-error not a `$users` attribute of the schema
+  user.nickame;
+  expectTypeOf(await db.auth.signInGuest()).toEqualTypeOf<User>();
+  expectTypeOf((await db.auth.checkMagicCode('a@b.c', '1')).user).toEqualTypeOf<User>();
+  expectTypeOf(await db.auth.deleteUser({ id: 'x' })).toEqualTypeOf<User | null>();
+  expectTypeOf(await db.asUser({ guest: true }).auth.getUser({ id: 'x' })).toEqualTypeOf<User | null>();
+
+  // extraFields: only the custom `$users` attributes (the server refuses system ones and unknown ones).
+  await db.auth.createToken('a@b.c', { extraFields: { nickname: 'n' } });
+  await db.auth.signInGuest({ extraFields: { nickname: 'n' } });
+  await db.auth.checkMagicCode('a@b.c', '1', { extraFields: { nickname: 'n' }, refreshToken: 'guest-token' });
+  // @ts-expect-error unknown attribute
+  await db.auth.createToken('a@b.c', { extraFields: { nickame: 'n' } });
+  // @ts-expect-error a system attribute is not an extra field
+  await db.auth.checkMagicCode('a@b.c', '1', { extraFields: { email: 'x@y.z' } });
+  // @ts-expect-error wrong value type
+  await db.auth.signInGuest({ extraFields: { nickname: 1 } });
+
+  // getUserFromRequest: a Fetch API request or a Node one.
+  expectTypeOf(await db.auth.getUserFromRequest(new Request('https://x'))).toEqualTypeOf<User | null>();
+  await db.auth.getUserFromRequest({ headers: { cookie: 'a=b' } }, { disableValidation: true });
+  // @ts-expect-error not a request
+  await db.auth.getUserFromRequest('cookie');
+  const { POST } = createInstantRouteHandler({ appId: 'app' });
+  expectTypeOf(POST).toEqualTypeOf<(req: Request) => Promise<Response>>();
+
+  // Presence is typed per room type (`rooms.todos.presence` in the schema).
+  const presence = await db.rooms.getPresence('todos', 'room-1');
+  expectTypeOf(presence).toEqualTypeOf<PresenceResult<{ name: string; typing?: boolean }, User>>();
+  expectTypeOf(presence['s'].data.typing).toEqualTypeOf<boolean | undefined>();
+  expectTypeOf(presence['s'].user).toEqualTypeOf<User | null>();
+  // @ts-expect-error not a room type of the schema
+  await db.rooms.getPresence('chat', 'room-1');
+
+  // fetchOpts on reads (Next.js caching, extra headers); cardinalityInference on debugQuery.
+  await db.goals.query({}, { fetchOpts: { next: { revalidate: 60, tags: ['goals'] }, headers: { 'x-id': '1' } } });
+  await db.query({ goals: {} }, { fetchOpts: { cache: 'force-cache' } });
+  await db.goals.get(goalId, {}, { fetchOpts: { next: { revalidate: false } } });
+  db.subscribeQuery({ goals: {} }, undefined, { fetchOpts: { headers: { 'x-id': '1' } } }).close();
+  // @ts-expect-error tags are strings
+  await db.goals.query({}, { fetchOpts: { next: { tags: [1] } } });
+  // @ts-expect-error the client sets the method
+  await db.goals.query({}, { fetchOpts: { method: 'GET' } });
+  await db.asUser({ guest: true }).debugQuery({ goals: {} }, { cardinalityInference: false });
+
+  // verbose / logger on createClient.
+  createClient({ verbose: true, logger: console });
+  // @ts-expect-error a logger has info, debug and error
+  createClient({ verbose: true, logger: { info() {} } });
+}
+
 async function liveQueries() {
   // A subscription's results are typed exactly like the same query's.
   const q = { $: { where: { done: false }, fields: ['title'] }, todos: {} } as const;
@@ -246,4 +306,4 @@ async function liveQueries() {
   db.goals.paginate({ first: 1, fields: ['nope'] });
 }
 
-export { queries, transactions, auth, liveQueries };
+export { queries, transactions, auth, liveQueries, parity };

@@ -26,6 +26,7 @@ import { platformRoute } from './platformRoutes.js';
 import { subscribeQueryStream } from './liveRoutes.js';
 import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
+import { presenceGet } from './presenceRoutes.js';
 
 type Handler = (req: ApiRequest, s: Services) => Json;
 type StreamHandler = (req: ApiRequest, s: Services, res: Response) => void;
@@ -46,6 +47,8 @@ const ROUTES: Record<string, Handler> = {
   'POST /admin/sign_in_guest': signInGuestPost,
   'POST /runtime/auth/verify_refresh_token': verifyRefreshTokenPost,
   'GET /health/system': healthGet,
+  // Presence (parity helper): no WebSocket peers locally, only sessions tests register.
+  'GET /admin/rooms/presence': presenceGet,
 };
 
 const STREAM_ROUTES: Record<string, StreamHandler> = {

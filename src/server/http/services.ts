@@ -8,6 +8,8 @@ import type { LiveQueries } from '../live/index.js';
 import type { EmailHook } from '../auth/email.js';
 import type { SchemaIR } from '../../ir/types.js';
 
+import type { RoomPresence } from '../presence/rooms.js';
+
 export interface Services {
   engine: Engine;
   users: Users;
@@ -24,4 +26,7 @@ export interface Services {
   setRules?: (appId: string, rules: object) => void;
   /** Creates an app (temporary apps: `POST /dash/apps/ephemeral`). */
   createApp?: (app: { appId: string; adminToken: string; schema?: SchemaIR; rules?: object }) => void;
+
+  /** Room presence (GET /admin/rooms/presence); sessions are registered by tests (`RunningServer.joinRoom`). */
+  presence?: RoomPresence;
 }

@@ -10,6 +10,7 @@ import { RATE_LIMIT_CASES } from './rateLimits.js';
 import { VALUE_CASES } from './values.js';
 import { FIXTURES as BASE_FIXTURES } from './fixtures.js';
 import { PERMS_FIXTURES } from './permsFixtures.js';
+import { PARITY_CASES } from './parity.js';
 
 export const FIXTURES = { ...BASE_FIXTURES, ...PERMS_FIXTURES };
 
@@ -21,4 +22,5 @@ export const ALL_CASES: { group: string; cases: ConformanceCase[] }[] = [
   { group: 'wire', cases: WIRE_CASES },
   { group: 'perms', cases: PERMS_CASES },
   { group: 'rateLimits', cases: RATE_LIMIT_CASES },
+  { group: 'parity', cases: PARITY_CASES },
 ];
