@@ -18,6 +18,7 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
+import { WebhookService, type WebhookOptions } from './webhooks/index.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -52,6 +53,8 @@ export interface StartServerOptions {
   onEmail?: EmailHook;
   /** Let the process exit while the server is still open (a test helper's shared server must not hold it). */
   unref?: boolean;
+  /** Webhook delivery: retry schedule, attempts, per-attempt timeout (defaults: Instant's); see webhooks/delivery.ts. */
+  webhooks?: WebhookOptions;
 }
 
 export interface AddAppOptions {
@@ -96,6 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const db = openDatabase({ file });
   const engine = new Engine(db, policy);
   const live = new LiveQueries(engine, limits, { log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
+  const webhooks = new WebhookService(engine, db, { ...options.webhooks, log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
   const services: Services = {
     engine,
     users: new Users(engine),
@@ -104,6 +108,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     limits,
     live,
     onEmail: options.onEmail,
+    webhooks,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -118,6 +123,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     main = addApp({ appId: options.appId, adminToken: options.adminToken });
   } catch (e) {
     live.close();
+    webhooks.close();
     db.close();
     throw e;
   }
@@ -126,11 +132,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await listen(server, options.port ?? 0);
   } catch (e) {
     live.close();
+    webhooks.close();
     db.close();
     throw e;
   }
   if (options.unref) unrefAll(server);
   const { port } = server.address() as AddressInfo;
+  webhooks.start(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     ...main,
@@ -147,6 +155,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     close: () => {
       live.close();
+      webhooks.close();
       return close(server, () => db.close());
     },
   };

@@ -14,6 +14,7 @@ import type {
 import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
 import { liveApi, type LiveApi } from './live.js';
+import { webhooksFor, type WebhooksApi } from './webhooks.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
 type Rows = Record<string, unknown[]>;
@@ -28,6 +29,7 @@ export interface ClientCore {
   subscribeQuery: LiveApi['subscribeQuery'];
   auth: AuthApi;
   entities: Record<string, EntityApi>;
+  webhooks: WebhooksApi<any>;
 }
 
 export interface EntityApi extends ReturnType<LiveApi['entity']> {
@@ -158,6 +160,7 @@ function build(
     subscribeQuery: live.subscribeQuery,
     auth: new AuthApi(new Transport(transport.config)),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
+    webhooks: webhooksFor(transport.config, defs, generated.dates),
   };
 }
 

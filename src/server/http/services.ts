@@ -6,6 +6,7 @@ import type { MagicCodes } from '../auth/magicCodes.js';
 import type { ServerLimits } from '../limits.js';
 import type { LiveQueries } from '../live/index.js';
 import type { EmailHook } from '../auth/email.js';
+import type { WebhookService } from '../webhooks/index.js';
 
 export interface Services {
   engine: Engine;
@@ -19,4 +20,6 @@ export interface Services {
   limits?: ServerLimits;
   /** Live queries (POST /admin/subscribe-query); without them the route is unknown. */
   live?: LiveQueries;
+  /** Webhook delivery, payloads, signing keys and the manager routes. */
+  webhooks?: WebhookService;
 }
