@@ -85,8 +85,8 @@ export async function sdkReceiver(apiURI: string, appId: string, answer?: () => 
   const webhooks = new Webhooks({ appId, apiURI }, jsonFetch);
   const handlers = { $default: (record: Record<string, unknown>) => void handled.push(record) };
   return listen(async (req, body) => {
-    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-    await webhooks.processRequest(handlers as never, new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers, body }));
+    const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
+    await webhooks.processRequest(handlers as never, new Request(`http://127.0.0.1${req.url}`, { method: 'POST', headers, body: new Uint8Array(body) }));
   }, handled, answer);
 }
 
