@@ -170,10 +170,22 @@ function failedAttempt(at: Date, durationMs: number, type: string, message: stri
 /** `classify-throwable`'s types and messages, from Node's error codes. */
 function classify(e: unknown, controller: AbortController): [string, string] {
   if (controller.signal.aborted) return ['timeout', 'Request timed out.'];
-  const code = (e as { cause?: { code?: string } })?.cause?.code;
+  const code = errorCode(e);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ['dns', 'Could not resolve hostname.'];
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') return ['connect', 'Could not connect to server.'];
   if (code?.startsWith('ERR_TLS') || code?.includes('CERT')) return ['tls', 'TLS handshake failed.'];
   if (code?.startsWith('UND_ERR') || code === 'HPE_INVALID_CONSTANT') return ['protocol', 'Invalid HTTP response.'];
   return ['network', 'Network error.'];
+}
+
+/** The first error code along the cause chain (undici wraps socket errors, sometimes in an AggregateError). */
+function errorCode(e: unknown, depth = 0): string | undefined {
+  if (!e || typeof e !== 'object' || depth > 5) return undefined;
+  const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown[] };
+  if (typeof code === 'string' && !code.startsWith('UND_ERR_SOCKET')) return code;
+  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
+    const found = errorCode(inner, depth + 1);
+    if (found) return found;
+  }
+  return typeof code === 'string' ? code : undefined;
 }
