@@ -67,10 +67,16 @@ export class WebhooksManager<E> {
 
   private async send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Raw> {
     const { adminToken, apiURI, fetch, timeoutMs } = this.config;
-    if (!adminToken) throw new Error('An admin token is required to manage webhooks: pass `adminToken` to `createClient` (or set INSTANT_APP_ADMIN_TOKEN).');
+    if (!adminToken)
+      throw new Error(
+        'An admin token is required to manage webhooks: pass `adminToken` to `createClient` (or set INSTANT_APP_ADMIN_TOKEN).',
+      );
     const res = await fetch(`${apiURI}${path}`, {
       method,
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        'content-type': 'application/json',
+      },
       body: body === undefined ? null : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
       cache: 'no-store',
@@ -91,7 +97,10 @@ export class WebhooksManager<E> {
   }
 
   /** Changes only the given fields; the status stays (see `enable` / `disable`). */
-  async update(webhookId: string, params: UpdateWebhookParams<keyof E & string>): Promise<WebhookInfo<keyof E & string>> {
+  async update(
+    webhookId: string,
+    params: UpdateWebhookParams<keyof E & string>,
+  ): Promise<WebhookInfo<keyof E & string>> {
     return webhookInfo((await this.send('POST', `${this.base}/${webhookId}`, params))['webhook']);
   }
 
@@ -104,7 +113,10 @@ export class WebhooksManager<E> {
     return webhookInfo((await this.send('POST', `${this.base}/${webhookId}/enable`, {}))['webhook']);
   }
 
-  async disable(webhookId: string, opts?: { reason?: string | undefined }): Promise<WebhookInfo<keyof E & string>> {
+  async disable(
+    webhookId: string,
+    opts?: { reason?: string | undefined },
+  ): Promise<WebhookInfo<keyof E & string>> {
     const body = opts?.reason ? { reason: opts.reason } : {};
     return webhookInfo((await this.send('POST', `${this.base}/${webhookId}/disable`, body))['webhook']);
   }
@@ -116,7 +128,11 @@ export class WebhooksManager<E> {
     const info = res['pageInfo'] ?? {};
     return {
       events: (res['events'] ?? []).map(eventInfo),
-      pageInfo: { startCursor: info.startCursor ?? null, endCursor: info.endCursor ?? null, hasNextPage: !!info.hasNextPage },
+      pageInfo: {
+        startCursor: info.startCursor ?? null,
+        endCursor: info.endCursor ?? null,
+        hasNextPage: !!info.hasNextPage,
+      },
     };
   }
 
@@ -126,7 +142,10 @@ export class WebhooksManager<E> {
 
   /** The records of an event, as a receiver fetches them (typed; dates as the server stores them). */
   async getPayload(webhookId: string, isn: string): Promise<WebhookPayload<E>> {
-    return (await this.send('GET', `/webhooks/payload/${this.config.appId}/${webhookId}/${isn}`)) as WebhookPayload<E>;
+    return (await this.send(
+      'GET',
+      `/webhooks/payload/${this.config.appId}/${webhookId}/${isn}`,
+    )) as WebhookPayload<E>;
   }
 
   /** Delivers the event again (same idempotency key); refused while it is being delivered. */

@@ -24,7 +24,10 @@ export function parseSignatureHeader(header: string): SignatureParts {
   }
   const missing = ['t', 'kid', 'v1'].filter((k) => !parts[k]);
   if (missing.length || !/^\d+$/.test(parts['t']!) || !/^([0-9a-f]{2})+$/i.test(parts['v1']!)) {
-    throw new InstantWebhookError('malformed-signature', `Invalid Instant-Signature header${missing.length ? `: missing ${missing.join(', ')}` : ''}.`);
+    throw new InstantWebhookError(
+      'malformed-signature',
+      `Invalid Instant-Signature header${missing.length ? `: missing ${missing.join(', ')}` : ''}.`,
+    );
   }
   return { t: parts['t']!, kid: parts['kid']!, v1: parts['v1']! };
 }
@@ -33,11 +36,18 @@ export function parseSignatureHeader(header: string): SignatureParts {
 export function checkTimestamp(t: string, receivedAt: Date, tolerance: number): void {
   const age = Math.floor(receivedAt.getTime() / 1000) - Number(t);
   if (Math.abs(age) > tolerance) {
-    throw new InstantWebhookError('stale', `Webhook signature is ${age > 0 ? `${age} s old` : `${-age} s in the future`}; the tolerance is ${tolerance} s.`);
+    throw new InstantWebhookError(
+      'stale',
+      `Webhook signature is ${age > 0 ? `${age} s old` : `${-age} s in the future`}; the tolerance is ${tolerance} s.`,
+    );
   }
 }
 
-export function publicKey(apiURI: string, kid: string, fetchImpl: typeof globalThis.fetch): Promise<CryptoKey> {
+export function publicKey(
+  apiURI: string,
+  kid: string,
+  fetchImpl: typeof globalThis.fetch,
+): Promise<CryptoKey> {
   const cacheKey = `${apiURI} ${kid}`;
   let key = keyCache.get(cacheKey);
   if (!key) {
@@ -52,19 +62,32 @@ export function publicKey(apiURI: string, kid: string, fetchImpl: typeof globalT
 async function loadKey(apiURI: string, kid: string, fetchImpl: typeof globalThis.fetch): Promise<CryptoKey> {
   const url = `${apiURI}/.well-known/webhooks/jwks.json`;
   const res = await fetchImpl(url, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new InstantWebhookError('unknown-key', `Could not fetch the signing keys from ${url} (HTTP ${res.status}).`);
+  if (!res.ok)
+    throw new InstantWebhookError(
+      'unknown-key',
+      `Could not fetch the signing keys from ${url} (HTTP ${res.status}).`,
+    );
   const jwks = (await res.json()) as { keys?: Jwk[] };
   const jwk = jwks.keys?.find((k) => k.kid === kid);
-  if (!jwk) throw new InstantWebhookError('unknown-key', `No signing key with kid ${kid} at ${url}: the delivery was not signed by this server.`);
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') throw new InstantWebhookError('unknown-key', `Signing key ${kid} is not an Ed25519 key.`);
+  if (!jwk)
+    throw new InstantWebhookError(
+      'unknown-key',
+      `No signing key with kid ${kid} at ${url}: the delivery was not signed by this server.`,
+    );
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519')
+    throw new InstantWebhookError('unknown-key', `Signing key ${kid} is not an Ed25519 key.`);
   return globalThis.crypto.subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['verify']);
 }
 
 export async function verifySignature(key: CryptoKey, parts: SignatureParts, body: string): Promise<void> {
   const signature = new Uint8Array(parts.v1.length / 2);
-  for (let i = 0; i < signature.length; i++) signature[i] = Number.parseInt(parts.v1.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < signature.length; i++)
+    signature[i] = Number.parseInt(parts.v1.slice(i * 2, i * 2 + 2), 16);
   const message = new TextEncoder().encode(`${parts.t}.${body}`);
   if (!(await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message))) {
-    throw new InstantWebhookError('bad-signature', 'Instant-Signature did not validate: the body or the signature was altered, or another key signed it.');
+    throw new InstantWebhookError(
+      'bad-signature',
+      'Instant-Signature did not validate: the body or the signature was altered, or another key signed it.',
+    );
   }
 }

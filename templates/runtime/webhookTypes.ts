@@ -5,10 +5,31 @@ export type WebhookAction = 'create' | 'update' | 'delete';
 
 /** One record of a delivery: what a transaction did to one entity. */
 export type WebhookRecordFor<E, N extends keyof E & string, A extends WebhookAction> = A extends 'create'
-  ? { namespace: N; id: string; action: 'create'; before: null; after: E[N]; idempotencyKey: string }
+  ? {
+      namespace: N;
+      id: string;
+      action: 'create';
+      before: null;
+      after: E[N];
+      idempotencyKey: string;
+    }
   : A extends 'update'
-    ? { namespace: N; id: string; action: 'update'; before: E[N]; after: E[N]; idempotencyKey: string }
-    : { namespace: N; id: string; action: 'delete'; before: E[N]; after: null; idempotencyKey: string };
+    ? {
+        namespace: N;
+        id: string;
+        action: 'update';
+        before: E[N];
+        after: E[N];
+        idempotencyKey: string;
+      }
+    : {
+        namespace: N;
+        id: string;
+        action: 'delete';
+        before: E[N];
+        after: null;
+        idempotencyKey: string;
+      };
 
 /** Any record of the entities `N` (default: all), discriminated by `namespace` and `action`. */
 export type WebhookRecord<E, N extends keyof E & string = keyof E & string> = N extends unknown
@@ -110,7 +131,11 @@ export interface WebhookEventInfo {
 
 export interface WebhookEventsPage {
   events: WebhookEventInfo[];
-  pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean };
+  pageInfo: {
+    startCursor: string | null;
+    endCursor: string | null;
+    hasNextPage: boolean;
+  };
 }
 
 export interface CreateWebhookParams<N extends string = string> {

@@ -80,7 +80,10 @@ export class WebhooksApi<E> {
     }
     const candidate = parsed as Partial<WebhookBody> | undefined;
     if (typeof candidate?.payloadUrl !== 'string' || typeof candidate.token !== 'string') {
-      throw new InstantWebhookError('malformed-body', 'Invalid webhook body: expected an object with payloadUrl and token.');
+      throw new InstantWebhookError(
+        'malformed-body',
+        'Invalid webhook body: expected an object with payloadUrl and token.',
+      );
     }
     return { payloadUrl: candidate.payloadUrl, token: candidate.token };
   }
@@ -88,7 +91,10 @@ export class WebhooksApi<E> {
   /** `validate` on a Web `Request` (its `instant-signature` header and text body). */
   validateRequest(req: Request, opts?: WebhookValidateOptions): Promise<WebhookBody> {
     const header = req.headers.get('instant-signature');
-    if (!header) return Promise.reject(new InstantWebhookError('missing-signature', 'Request is missing the Instant-Signature header.'));
+    if (!header)
+      return Promise.reject(
+        new InstantWebhookError('missing-signature', 'Request is missing the Instant-Signature header.'),
+      );
     return this.validate(header, () => req.text(), opts);
   }
 
@@ -96,7 +102,10 @@ export class WebhooksApi<E> {
   async fetchPayloads(body: WebhookBody): Promise<WebhookPayload<E>> {
     this.assertOwnApp(body.payloadUrl);
     const res = await this.config.fetch(body.payloadUrl, {
-      headers: { authorization: `Bearer ${body.token}`, accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${body.token}`,
+        accept: 'application/json',
+      },
       signal: AbortSignal.timeout(this.config.timeoutMs),
       cache: 'no-store',
     });
@@ -104,8 +113,14 @@ export class WebhooksApi<E> {
     if (res.status !== 200) throw new InstantAPIError(res.status, parseErrorBody(text));
     const payload = JSON.parse(text) as WebhookPayload<E>;
     if (this.dates === 'date') {
-      for (const record of payload.data as { namespace: string; before: unknown; after: unknown }[]) {
-        reviveDates(this.defs, { [record.namespace]: [record.before, record.after] });
+      for (const record of payload.data as {
+        namespace: string;
+        before: unknown;
+        after: unknown;
+      }[]) {
+        reviveDates(this.defs, {
+          [record.namespace]: [record.before, record.after],
+        });
       }
     }
     return payload;
@@ -121,7 +136,10 @@ export class WebhooksApi<E> {
     }
     const app = /^\/webhooks\/payload\/([^/]+)\//.exec(path)?.[1];
     if (app?.toLowerCase() !== this.config.appId.toLowerCase()) {
-      throw new InstantWebhookError('other-app', `The delivery is for app ${app ?? '(none)'}, not this client's app ${this.config.appId}.`);
+      throw new InstantWebhookError(
+        'other-app',
+        `The delivery is for app ${app ?? '(none)'}, not this client's app ${this.config.appId}.`,
+      );
     }
   }
 
@@ -134,8 +152,13 @@ export class WebhooksApi<E> {
     const table = handlers as Record<string, Record<string, AnyHandler> | AnyHandler>;
     const runs: unknown[] = [];
     for (const record of payload.data) {
-      const { namespace, action } = record as { namespace: string; action: string };
-      const own = Object.prototype.hasOwnProperty.call(table, namespace) ? (table[namespace] as Record<string, AnyHandler> | undefined) : undefined;
+      const { namespace, action } = record as {
+        namespace: string;
+        action: string;
+      };
+      const own = Object.prototype.hasOwnProperty.call(table, namespace)
+        ? (table[namespace] as Record<string, AnyHandler> | undefined)
+        : undefined;
       const handler = own?.[action] ?? own?.['$default'] ?? (table['$default'] as AnyHandler);
       if (handler) runs.push(handler(record));
     }
@@ -146,13 +169,20 @@ export class WebhooksApi<E> {
    * Validates the request, fetches its records, and runs the handlers. Answer 2xx when it resolves; when it
    * rejects, answer 4xx for an `InstantWebhookError` (no handler ran) and 5xx otherwise (Instant retries).
    */
-  async processRequest(handlers: WebhookHandlers<E>, req: Request, opts: WebhookProcessOptions = {}): Promise<void> {
+  async processRequest(
+    handlers: WebhookHandlers<E>,
+    req: Request,
+    opts: WebhookProcessOptions = {},
+  ): Promise<void> {
     const body = await this.validateRequest(req, opts);
     const payload = await this.fetchPayloads(body);
     const store = opts.idempotencyStore === false ? undefined : (opts.idempotencyStore ?? this.seen);
     const key = payload.idempotencyKey;
     if (store && (this.running.has(key) || (await store.has(key)))) {
-      throw new InstantWebhookError('replayed', `Payload ${key} was already processed: a replayed delivery (a resend of a handled event is one too).`);
+      throw new InstantWebhookError(
+        'replayed',
+        `Payload ${key} was already processed: a replayed delivery (a resend of a handled event is one too).`,
+      );
     }
     this.running.add(key);
     try {
@@ -179,26 +209,39 @@ export class WebhooksApi<E> {
       if (typeof value === 'string') headers.set(name, value);
       else if (Array.isArray(value)) headers.set(name, value.join(', '));
     }
-    const request = new Request(new URL(req.url ?? '/', 'http://localhost'), { method: 'POST', headers, body: text });
+    const request = new Request(new URL(req.url ?? '/', 'http://localhost'), {
+      method: 'POST',
+      headers,
+      body: text,
+    });
     try {
       await this.processRequest(handlers, request, opts);
     } catch (e) {
       if (reserialized && e instanceof InstantWebhookError && e.reason === 'bad-signature') {
-        throw new InstantWebhookError('bad-signature', `${e.message} The body had been parsed as JSON and was re-serialized: give this route the raw body.`);
+        throw new InstantWebhookError(
+          'bad-signature',
+          `${e.message} The body had been parsed as JSON and was re-serialized: give this route the raw body.`,
+        );
       }
       throw e;
     }
   }
 }
 
-async function rawBodyOf(req: NodeRequestLike, given: unknown): Promise<{ text: string; reserialized: boolean }> {
+async function rawBodyOf(
+  req: NodeRequestLike,
+  given: unknown,
+): Promise<{ text: string; reserialized: boolean }> {
   let value = given ?? req.rawBody ?? req.body;
   if (value && typeof (value as PromiseLike<unknown>).then === 'function') value = await value;
   if (typeof value === 'string') return { text: value, reserialized: false };
   if (value instanceof Uint8Array) return { text: new TextDecoder().decode(value), reserialized: false };
   if (value !== null && typeof value === 'object') return { text: JSON.stringify(value), reserialized: true };
   const stream = req[Symbol.asyncIterator];
-  if (!stream) throw new Error('Could not read the webhook request body: pass the raw body (opts.body) or an unread request.');
+  if (!stream)
+    throw new Error(
+      'Could not read the webhook request body: pass the raw body (opts.body) or an unread request.',
+    );
   const chunks: Uint8Array[] = [];
   const encoder = new TextEncoder();
   for await (const chunk of { [Symbol.asyncIterator]: stream.bind(req) }) {
@@ -216,7 +259,11 @@ async function rawBodyOf(req: NodeRequestLike, given: unknown): Promise<{ text: 
 /** One `db.webhooks` per client configuration: `asUser` clients share it (and its memory of processed keys). */
 const perConfig = new WeakMap<ResolvedConfig, WebhooksApi<unknown>>();
 
-export function webhooksFor(config: ResolvedConfig, defs: Readonly<Record<string, EntitySpec>>, dates?: 'stored' | 'date'): WebhooksApi<any> {
+export function webhooksFor(
+  config: ResolvedConfig,
+  defs: Readonly<Record<string, EntitySpec>>,
+  dates?: 'stored' | 'date',
+): WebhooksApi<any> {
   let api = perConfig.get(config);
   if (!api) {
     api = new WebhooksApi<unknown>(config, defs, dates);
