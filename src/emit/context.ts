@@ -16,7 +16,7 @@ export interface EmitContext {
 }
 
 /** Type names the index itself declares; entity prefixes must not produce them. */
-const INDEX_TYPES = ['Query', 'QueryRows', 'QueryPageInfo', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User', 'UserExtraFields', 'RoomPresence'];
+const INDEX_TYPES = ['Query', 'QueryRows', 'QueryPageInfo', 'QueryResult', 'Entities', 'InstantClient', 'ClientConfig', 'User', 'UserExtraFields', 'RoomPresence', 'WebhookEntities', 'WebhookRecord', 'WebhookHandlers'];
 
 /** The names each entity's prefix makes (`PartyEntity`, `PartyRow`, ...): a user type clashes only with these. */
 export const ENTITY_TYPE_SUFFIXES = [

@@ -8,7 +8,7 @@ import { mentions } from './entityModule.js';
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
-export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then', 'rooms'];
+export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then', 'rooms', 'webhooks'];
 
 /** `index`: the typed client over all entities, and the public exports. */
 export function indexModule(ctx: EmitContext): ModuleParts {
@@ -16,7 +16,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const T = (name: string) => ctx.typeName(name);
   const topLevel = entities.filter((e) => !CLIENT_MEMBERS.includes(e.name));
   const from = (name: string) => quote(`./entities/${ctx.fileName(name)}.js`);
-  const typeImports = entities.map((e) => importLine('import type', ['Api', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
+  const typeImports = entities.map((e) => importLine('import type', ['Api', 'Entity', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
   const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'UserFields', 'UserSelector', 'Chunk', 'UpdateOptions'];
   const parityTypes = ['FetchOptions', 'IncomingRequest', 'Logger', 'NextFetchOptions', 'PresencePeer', 'PresenceResult'];
@@ -28,8 +28,9 @@ export function indexModule(ctx: EmitContext): ModuleParts {
     importLine('export type', debugTypes, `'./runtime/index.js'`),
     importLine('export type', liveTypes, `'./runtime/index.js'`),
     importLine('export type', parityTypes, `'./runtime/index.js'`),
+    importLine('export type', WEBHOOK_TYPES, `'./runtime/index.js'`),
   ];
-  const valueExports = `export { createInstantRouteHandler, id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
+  const valueExports = `export { createInstantRouteHandler, id, InstantAPIError, InstantValidationError, InstantWebhookError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`, \`subscribe\`, \`count\`, \`paginate\`) and transaction chains (\`tx\`). */\n`;
   const createDoc = `/**
  * Creates a client. Defaults: \`INSTANT_APP_ID\`, \`INSTANT_APP_ADMIN_TOKEN\`, \`INSTANT_API_URI\`
@@ -55,6 +56,7 @@ export type QueryPageInfo<Q> = { [K in keyof Q & keyof QueryRows<unknown>]?: rt.
 
 ${authRoomTypes(ctx.ir)}
 
+${webhookTypes(ctx)}
 /** Every entity's API, whatever its name. */
 export interface Entities ${block(entities.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;`))}
 
@@ -87,6 +89,8 @@ opts?: rt.QueryOptions,
 auth: rt.AuthApi<User, UserExtraFields>;
 /** Who is in a room, with their presence data (always as admin). */
 rooms: rt.RoomsApi<RoomPresence, User>;
+/** Receiving webhooks with typed handlers (\`processRequest\`), checking them (\`validate\`), and the \`manager\`. */
+webhooks: rt.WebhooksApi<WebhookEntities>;
 }
 `;
   return {
@@ -106,4 +110,18 @@ function userTypeImport(ctx: EmitContext): string[] {
   const text = authRoomTypeTexts(ctx.ir).join(' ');
   const used = ctx.userTypeNames.filter((name) => mentions(text, name));
   return used.length ? [importLine('import type', used, `'./user-types.js'`)] : [];
+}
+
+const WEBHOOK_TYPES = ['IdempotencyStore', 'NodeRequestLike', 'WebhookBody', 'WebhookEventInfo', 'WebhookEventsPage', 'WebhookInfo', 'WebhookPayload', 'WebhookProcessOptions', 'WebhookValidateOptions'];
+
+/** Webhook records typed per entity: \`before\` and \`after\` are the entity type (attributes, no links). */
+function webhookTypes(ctx: EmitContext): string {
+  const entities = ctx.ir.entities.map((e) => `${propertyKey(e.name)}: ${ctx.typeName(e.name)}Entity;`);
+  return `/** Each entity's type, as webhook records carry it in \`before\` and \`after\`. */
+export interface WebhookEntities ${block(entities)}
+/** A webhook record of entity \`N\` (default: any), discriminated by \`namespace\` and \`action\`. */
+export type WebhookRecord<N extends keyof WebhookEntities = keyof WebhookEntities> = rt.WebhookRecord<WebhookEntities, N>;
+/** Handlers by entity and action (\`create\`, \`update\`, \`delete\`, \`$default\`), plus a top-level \`$default\`. */
+export type WebhookHandlers = rt.WebhookHandlers<WebhookEntities>;
+`;
 }

@@ -19,8 +19,8 @@ import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
 import type { BlobStore, ImportSummary, ExportSummary, BackupProgress } from './backup/index.js';
-
 import { RoomPresence, type PeerInput } from './presence/rooms.js';
+import { WebhookService, type WebhookOptions } from './webhooks/index.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -55,6 +55,8 @@ export interface StartServerOptions {
   onEmail?: EmailHook;
   /** Let the process exit while the server is still open (a test helper's shared server must not hold it). */
   unref?: boolean;
+  /** Webhook delivery: retry schedule, attempts, per-attempt timeout (defaults: Instant's); see webhooks/delivery.ts. */
+  webhooks?: WebhookOptions;
   /** Where `$files` blobs live (backup import/export); defaults to one in memory. */
   blobStore?: BlobStore;
 }
@@ -119,6 +121,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const db = openDatabase({ file });
   const engine = new Engine(db, policy);
   const live = new LiveQueries(engine, limits, { log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
+  const webhooks = new WebhookService(engine, db, { ...options.webhooks, log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
   const services: Services = {
     engine,
     users: new Users(engine),
@@ -128,6 +131,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     live,
     onEmail: options.onEmail,
     presence: new RoomPresence(),
+    webhooks,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -148,6 +152,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     main = addApp({ appId: options.appId, adminToken: options.adminToken });
   } catch (e) {
     live.close();
+    webhooks.close();
     db.close();
     throw e;
   }
@@ -158,11 +163,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await listen(server, options.port ?? 0);
   } catch (e) {
     live.close();
+    webhooks.close();
     db.close();
     throw e;
   }
   if (options.unref) unrefAll(server);
   const { port } = server.address() as AddressInfo;
+  webhooks.start(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     ...main,
@@ -195,6 +202,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     close: () => {
       live.close();
+      webhooks.close();
       return close(server, () => db.close());
     },
   };

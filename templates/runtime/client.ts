@@ -15,6 +15,7 @@ import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
 import { liveApi, type LiveApi } from './live.js';
 import { RoomsApi } from './rooms.js';
+import { webhooksFor, type WebhooksApi } from './webhooks.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
 type Rows = Record<string, unknown[]>;
@@ -30,6 +31,7 @@ export interface ClientCore {
   auth: AuthApi;
   rooms: RoomsApi;
   entities: Record<string, EntityApi>;
+  webhooks: WebhooksApi<any>;
 }
 
 export interface EntityApi extends ReturnType<LiveApi['entity']> {
@@ -163,6 +165,7 @@ function build(
     auth: new AuthApi(new Transport(transport.config)),
     rooms: new RoomsApi(new Transport(transport.config)),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
+    webhooks: webhooksFor(transport.config, defs, generated.dates),
   };
 }
 

@@ -48,3 +48,7 @@ export type * from './types.js';
 export type { Page, PageOptions, PageRow } from './live.js';
 export type { PageInfo, ReadyState, SessionInfo, Subscription, SubscriptionPayload } from './subscribe.js';
 export { isUUID } from './validate.js';
+export { InstantWebhookError, type WebhookRejection } from './webhookErrors.js';
+export { MemoryIdempotencyStore, WebhooksApi } from './webhooks.js';
+export { WebhooksManager } from './webhookManager.js';
+export type * from './webhookTypes.js';

@@ -27,6 +27,7 @@ import { subscribeQueryStream } from './liveRoutes.js';
 import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
 import { presenceGet } from './presenceRoutes.js';
+import { webhookRoute } from './webhookRoutes.js';
 
 type Handler = (req: ApiRequest, s: Services) => Json;
 type StreamHandler = (req: ApiRequest, s: Services, res: Response) => void;
@@ -84,12 +85,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
   const route = `${request.method} ${request.path}`;
   const stream = services.live ? STREAM_ROUTES[route] : undefined;
   const handler = ROUTES[route] ?? platformRoute(request.method, request.path);
+  // Webhooks: the JWKS, payloads and the manager's /dash routes (paths with parameters, matched apart).
+  const webhook = handler !== undefined || stream || !services.webhooks ? undefined : webhookRoute(request);
+  if (webhook) return respond(res, services, request, () => webhook(request, services, res));
   if (!handler && !stream) return sendJson(res, 404, NOT_FOUND);
   try {
     if (stream) stream(request, services, res);
     else sendJson(res, 200, handler(request, services));
   } catch (e) {
     if (res.headersSent) throw e;
+    const error = toInstantError(e);
+    if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
+    sendJson(res, error.status, error.body());
+  }
+}
+
+/** A handler's 200 body, or its error translated like any other handler's. */
+function respond(res: ServerResponse, services: Services, request: ApiRequest, run: () => Json): void {
+  try {
+    sendJson(res, 200, run());
+  } catch (e) {
     const error = toInstantError(e);
     if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
     sendJson(res, error.status, error.body());

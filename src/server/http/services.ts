@@ -7,8 +7,8 @@ import type { ServerLimits } from '../limits.js';
 import type { LiveQueries } from '../live/index.js';
 import type { EmailHook } from '../auth/email.js';
 import type { SchemaIR } from '../../ir/types.js';
-
 import type { RoomPresence } from '../presence/rooms.js';
+import type { WebhookService } from '../webhooks/index.js';
 
 export interface Services {
   engine: Engine;
@@ -26,7 +26,8 @@ export interface Services {
   setRules?: (appId: string, rules: object) => void;
   /** Creates an app (temporary apps: `POST /dash/apps/ephemeral`). */
   createApp?: (app: { appId: string; adminToken: string; schema?: SchemaIR; rules?: object }) => void;
-
   /** Room presence (GET /admin/rooms/presence); sessions are registered by tests (`RunningServer.joinRoom`). */
   presence?: RoomPresence;
+  /** Webhook delivery, payloads, signing keys and the manager routes. */
+  webhooks?: WebhookService;
 }
