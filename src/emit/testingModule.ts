@@ -20,10 +20,11 @@ export function testingModule(ctx: EmitContext, schemaPath: string): ModuleParts
   const imported = ['InstantClient', ...names.flatMap((n) => ['Create', 'Links', 'Row'].map((s) => T(n) + s))];
   const types = [...names.map((n) => factoryTypes(ctx, specs, n)), apiTypes(ctx, names)].join('\n');
   const schemaUrl = `new URL(${quote(schemaPath)}, import.meta.url)`;
+  // `as const` in .ts: a key named like an Object member (`constructor`) gets no contextual type from the annotation.
   const table = JSON.stringify(specs, null, 2);
   const reexport = `export { closeTestServer } from 'instant-codegen/testing';\n`;
   const body = (typed: boolean) => `${reexport}
-${doc('Which attributes each factory fills, and the links it can build (from the schema).')}export const factorySpecs${typed ? ': kit.FactorySpecs' : ''} = ${table};
+${doc('Which attributes each factory fills, and the links it can build (from the schema).')}export const factorySpecs${typed ? ': kit.FactorySpecs' : ''} = ${table}${typed ? ' as const' : ''};
 
 /** The schema this client was generated from: the default of \`createTestApp\`. */
 const schema = ${schemaUrl};
