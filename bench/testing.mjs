@@ -1,5 +1,6 @@
 // testing: what an isolated test app costs with instant-codegen/testing. 100 apps (--apps) are created in
-// sequence, each used for one transaction and one query through the generated client, then closed; the
+// sequence, each used for one transaction and one query through the generated client, then closed (and
+// again through instant.gen/testing, with a factory writing a goal and two todos); the
 // first app (evaluating the schema, starting the server) is reported apart. For comparison, the same loop with a new
 // in-memory server per app (startServer), which is what the kit spares each test.
 //
@@ -16,6 +17,8 @@ const importMs = performance.now() - importStart;
 const { startServer } = await import(`${c.ROOT}dist/server/index.js`);
 const { loadSchema } = await import(`${c.ROOT}dist/schema/loadSchema.js`);
 const { createClient, id } = await import(`${c.ROOT}fixtures/todo/instant.gen/index.js`);
+// The generated entry: the same kit, with the client, the schema and the factories bound.
+const generated = await import(`${c.ROOT}fixtures/todo/instant.gen/testing.js`);
 const schema = `${c.ROOT}fixtures/todo/instant.schema.ts`;
 
 async function use(db) {
@@ -39,6 +42,14 @@ const kitApp = () => timed(async () => {
   await t.close();
 });
 
+/** The generated entry's app, used through a factory: a goal with two todos (one transaction), then a query. */
+const factoryApp = () => timed(async () => {
+  const t = await generated.createTestApp({ factory: { seed: 1 } });
+  await t.factory.goals.create({}, { with: { todos: 2 } });
+  if ((await t.db.todos.query()).length !== 2) throw new Error('expected two todos');
+  await t.close();
+});
+
 let ir;
 const serverPerApp = () => timed(async () => {
   const server = await startServer({ schema: ir, memory: true, log: () => undefined });
@@ -56,6 +67,8 @@ const fmt = (s) => `mean ${s.mean.toFixed(2)} ms, median ${s.median.toFixed(2)} 
 const first = await kitApp();
 const kit = [];
 for (let n = 0; n < opts.apps; n++) kit.push(await kitApp());
+const factories = [];
+for (let n = 0; n < opts.apps; n++) factories.push(await factoryApp());
 await closeTestServer();
 ir = (await loadSchema(schema)).ir;
 await serverPerApp(); // warm-up
@@ -67,4 +80,5 @@ console.log(`  importing the kit (ts-morph, the schema loader, the server): ${im
 console.log(`  first app (evaluates the schema, starts the shared server): ${first.toFixed(1)} ms`);
 console.log(`  createTestApp, per app:        ${fmt(stats(kit))}; ${kit.reduce((s, x) => s + x, 0).toFixed(0)} ms in all`);
 console.log(`  of which createTestApp itself:  ${fmt(stats(creates.slice(1)))}`);
+console.log(`  instant.gen/testing + t.factory (goal with 2 todos, query), per app: ${fmt(stats(factories))}`);
 console.log(`  a new server per app, per app: ${fmt(stats(fresh))}; ${fresh.reduce((s, x) => s + x, 0).toFixed(0)} ms in all`);

@@ -50,6 +50,7 @@ describe('under every strict flag a project may set', () => {
         const outDir = path.join(dir, name, output);
         await generate({ schemaFile: fixtureSchema(name), outDir, output });
         entries.push(path.join(outDir, output === 'ts' ? 'index.ts' : 'index.d.ts'));
+        entries.push(path.join(outDir, output === 'ts' ? 'testing.ts' : 'testing.d.ts'));
       }
     }
     const { code, output: errors } = typecheck(entries, { ...AI_STUB, ...STRICTEST });
@@ -64,7 +65,8 @@ describe('type-level contract (test/types/todo.types.ts)', () => {
       const dir = scratchDir(`types-${output}`);
       await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'generated/todo'), output });
       fs.copyFileSync(path.join(ROOT, 'test/types/todo.types.ts'), path.join(dir, 'todo.types.ts'));
-      const { code, output: errors } = typecheck([path.join(dir, 'todo.types.ts')], { types: ['node'] });
+      fs.copyFileSync(path.join(ROOT, 'test/types/testing.types.ts'), path.join(dir, 'testing.types.ts'));
+      const { code, output: errors } = typecheck([path.join(dir, 'todo.types.ts'), path.join(dir, 'testing.types.ts')], { types: ['node'] });
       expect(errors).toBe('');
       expect(code).toBe(0);
     });

@@ -23,6 +23,8 @@ export const ENTITY_TYPE_SUFFIXES = [
   'Api', 'AsTypeKeys', 'Attrs', 'Chain', 'Create', 'CreateSchema', 'Def', 'Entity', 'Field', 'Filter', 'LinkFree', 'LinkLabel', 'LinkRows',
   'LinkRowsOf', 'Links', 'Lookup', 'NestedOptions', 'Options', 'Order', 'PageOptions', 'Plain', 'Query', 'Row', 'Subquery', 'Update',
   'UpdateSchema', 'Where',
+  // instant.gen/testing
+  'Factory', 'FactoryInput', 'FactoryWith',
 ];
 
 export function createEmitContext(ir: SchemaIR, userTypeNames: string[], settings: EmitSettings): EmitContext {

@@ -12,6 +12,7 @@ import { fitsWidth, indent } from './layout.js';
 import { EmittedFiles, renderModule } from './moduleParts.js';
 import { readmeFile } from './readmeFile.js';
 import { schemasModule } from './schemasModule.js';
+import { testingModule } from './testingModule.js';
 import { userTypeNames, userTypesModule } from './userTypesModule.js';
 
 const RUNTIME_SOURCES = fileURLToPath(new URL('../../templates/runtime/', import.meta.url));
@@ -57,6 +58,8 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   }
   for (const [file, text] of renderModule('index', indexModule(ctx), output, top)) setLaidOut(files, file, text, true);
   for (const [file, text] of renderModule('schemas', schemasModule(ctx), output, top)) setLaidOut(files, file, text, true);
+  // The test kit's entry (factories, createTestApp).
+  for (const [file, text] of renderModule('testing', testingModule(ctx, schemaPath), output, top)) setLaidOut(files, file, text, true);
   // Copied types, and possibly a `const` a type refers to: kept as .ts in both modes.
   if (userTypes) files.set('user-types.ts', top + userTypes);
   const runtimeDir = output === 'ts' ? RUNTIME_SOURCES : RUNTIME_BUILT;

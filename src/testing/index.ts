@@ -13,9 +13,15 @@ import { callerLocation } from './callerLocation.js';
 import { rulesFor, schemaFor, type FileRef } from './inputs.js';
 import { AppMailbox, type Mailbox, type OutgoingEmail } from './mailbox.js';
 import { acquireServer, releaseServer, routeEmails } from './sharedServer.js';
+import { factorySet, type FactoryClient, type FactorySetOptions } from './factories/createFactories.js';
+import type { FactorySpecs } from './factories/spec.js';
 
 export { closeTestServer } from './sharedServer.js';
 export type { Mailbox, OutgoingEmail, FileRef };
+export { createFactories } from './factories/createFactories.js';
+export type { CreateOptions, FactoryClient, FactorySetOptions, UntypedEntityFactory, WithValue } from './factories/createFactories.js';
+export type { AttrFill, EntityFactorySpec, FactorySpecs, LinkSpec } from './factories/spec.js';
+export type { CheckedWith, FactoryInput, FactoryOptions, ManyWith, OneWith, WithQuery } from './factories/types.js';
 
 /** What a client needs to reach the test app; the same fields as `createClient` and `init` take. */
 export interface TestAppConfig {
@@ -31,6 +37,13 @@ export interface TestAppOptions<C> {
   perms?: object | FileRef;
   /** Builds `t.db` from the app's config: the generated module's `createClient`, or `(c) => init({ ...c, schema })`. */
   createClient?: (config: TestAppConfig) => C;
+  /**
+   * Factories for `t.factory` (the generated `instant.gen/testing` passes its table): `seed` makes their data
+   * reproducible. Needs a generated client from `createClient`.
+   */
+  factory?: FactorySetOptions & { specs: FactorySpecs };
+  /** The URL of a module wrapping this call (the generated `instant.gen/testing`): errors are placed at its caller. */
+  via?: string;
 }
 
 /** Admin steps as /admin/transact takes them, e.g. `[['update', 'todos', id, { title: 'a' }]]`. */
@@ -39,7 +52,7 @@ export type SeedSteps = readonly (readonly unknown[])[];
 /** `asUser` of the client, when it has one (both the generated client and @instantdb/admin do). */
 export type AsUserOf<C> = C extends { asUser(who: infer W): infer R } ? (who: W) => R : never;
 
-export interface TestApp<C = undefined> extends TestAppConfig {
+export interface TestApp<C = undefined, F = undefined> extends TestAppConfig {
   /** `{ appId, adminToken, apiURI }`, for clients built by hand (several per app, other options). */
   readonly config: TestAppConfig;
   /** `createClient(config)`; undefined without `createClient`. */
@@ -48,7 +61,9 @@ export interface TestApp<C = undefined> extends TestAppConfig {
   readonly asUser: AsUserOf<C>;
   /** Emails this app would have sent: `mailbox.last(email)` is the last magic code sent to `email`. */
   readonly mailbox: Mailbox;
-  /** Deletes every entity (users and magic codes too) and empties the mailbox; schema and rules stay. */
+  /** `t.factory.goals.create(...)`: entities with valid made-up values (with `factory` in the options). */
+  readonly factory: F;
+  /** Deletes every entity (users and magic codes too), empties the mailbox and restarts the factories' sequences; schema and rules stay. */
   reset(): Promise<void>;
   /** Writes seed data as admin: admin steps, or a function given `db` (e.g. `(db) => db.transact(...)`). */
   seed(input: SeedSteps | ((db: C) => unknown)): Promise<void>;
@@ -58,31 +73,32 @@ export interface TestApp<C = undefined> extends TestAppConfig {
 
 export function createTestApp<C>(options: TestAppOptions<C> & { createClient: (config: TestAppConfig) => C }): Promise<TestApp<C>>;
 export function createTestApp(options: TestAppOptions<never> & { createClient?: undefined }): Promise<TestApp<undefined>>;
-export async function createTestApp<C>(options: TestAppOptions<C>): Promise<TestApp<C | undefined>> {
-  const at = callerLocation(new Error().stack);
+export async function createTestApp<C>(options: TestAppOptions<C>): Promise<TestApp<C | undefined, unknown>> {
+  const at = callerLocation(new Error().stack, options?.via);
   if (!options || options.schema === undefined) {
     throw new TypeError(`${where(at)}createTestApp needs { schema }: the path of your instant.schema.ts, e.g. createTestApp({ schema: 'instant.schema.ts' })`);
   }
   const [schema, rules] = await Promise.all([schemaFor(options.schema, at), rulesFor(options.perms, at)]);
   const server = await acquireServer(schema);
-  let app: { appId: string; adminToken: string };
   try {
-    app = server.addApp({ schema, rules });
+    const app = server.addApp({ schema, rules });
+    return new LocalTestApp<C>(server, { ...app, apiURI: server.url }, options.createClient, options.factory);
   } catch (error) {
     releaseServer();
     throw error;
   }
-  return new LocalTestApp<C>(server, { ...app, apiURI: server.url }, options.createClient);
 }
 
 const where = (at: SourceLocation | undefined) => (at ? `${at.file}:${at.line}:${at.column}: ` : '');
 
-class LocalTestApp<C> implements TestApp<C | undefined> {
+class LocalTestApp<C> implements TestApp<C | undefined, unknown> {
   readonly appId: string;
   readonly adminToken: string;
   readonly apiURI: string;
   readonly db: C | undefined;
   readonly mailbox = new AppMailbox();
+  readonly factory: unknown;
+  private readonly restartFactories: () => void = () => undefined;
   private readonly unroute: () => void;
   private closed = false;
 
@@ -90,10 +106,20 @@ class LocalTestApp<C> implements TestApp<C | undefined> {
     private readonly server: RunningServer,
     readonly config: TestAppConfig,
     createClient: ((config: TestAppConfig) => C) | undefined,
+    factory: TestAppOptions<C>['factory'],
   ) {
     ({ appId: this.appId, adminToken: this.adminToken, apiURI: this.apiURI } = config);
-    this.unroute = routeEmails(config.appId, (email) => this.mailbox.deliver(email));
     this.db = createClient?.({ ...config });
+    if (factory) {
+      const db = this.db as Partial<FactoryClient> | undefined;
+      if (typeof db?.entities !== 'object' || typeof db.transact !== 'function') {
+        throw new TypeError('createTestApp({ factory }): factories write through a generated client; pass createClient from your instant.gen');
+      }
+      const set = factorySet(db as FactoryClient, factory.specs, factory);
+      this.factory = set.factory;
+      this.restartFactories = set.restart;
+    }
+    this.unroute = routeEmails(config.appId, (email) => this.mailbox.deliver(email));
   }
 
   get asUser(): AsUserOf<C | undefined> {
@@ -108,6 +134,7 @@ class LocalTestApp<C> implements TestApp<C | undefined> {
     this.assertOpen('reset');
     this.server.resetApp(this.appId);
     this.mailbox.clear();
+    this.restartFactories();
   }
 
   async seed(input: SeedSteps | ((db: C | undefined) => unknown)): Promise<void> {
