@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { paramMalformed, paramMissing } from '../errors.js';
 import { coerceUuid, type Json } from '../json.js';
-import { dashAppId, bearerToken } from '../webhooks/dashAuth.js';
+import { bearerToken, dashAppId } from '../dashAuth.js';
 import { isnOfTx, txOfIsn } from '../webhooks/isn.js';
 import type { EventRow, WebhookRow, WebhookService } from '../webhooks/index.js';
 import type { ApiRequest } from './io.js';
@@ -27,7 +27,7 @@ export function webhookRoute(req: ApiRequest): WebhookHandler | undefined {
   const route = `${method} ${webhook === undefined ? '' : ':id'}${sub ? `/${sub}` : ''}${isn === undefined ? '' : '/*'}`;
   const run = DASH_ROUTES[route];
   if (!run) return undefined;
-  return (r, s) => run({ req: r, s: service(s), appId: dashAppId(s.engine, app, r.headers.authorization), webhookId: webhook, isn });
+  return (r, s) => run({ req: r, s: service(s), appId: dashAppId(s.engine, r.headers.authorization, app), webhookId: webhook, isn });
 }
 
 function service(s: Services): WebhookService {
@@ -107,7 +107,7 @@ function payloadGet(req: ApiRequest, s: Services, res: ServerResponse, rawApp: s
   const appIdParam = coerceUuid(rawApp) ?? throwMalformed(['params', 'app_id'], rawApp);
   const token = bearerToken(req.headers.authorization);
   const jwt = token.startsWith('eyJ') ? token : undefined;
-  const appId = jwt ? appIdParam : dashAppId(s.engine, rawApp, req.headers.authorization);
+  const appId = jwt ? appIdParam : dashAppId(s.engine, req.headers.authorization, rawApp);
   res.setHeader('cache-control', 'no-store, private');
   res.setHeader('pragma', 'no-cache');
   res.setHeader('expires', '0');

@@ -1,6 +1,5 @@
 // The platform capability: what instant-cli (pull, push, query) and @instantdb/platform call besides the
 // admin API, authenticated with an app's admin token. HTTP wiring is in http/platformRoutes.ts.
-//   auth.ts          the admin token as a platform credential
 //   schemaPull.ts    the schema as the dashboard routes give it
 //   schemaSteps.ts   a pushed schema's steps, validated and applied atomically
 //   indexingJobs.ts  constraint steps (index, unique, required, types) checked against the data
@@ -9,20 +8,21 @@
 
 import type { Json, JsonObject } from '../json.js';
 import type { Services } from '../http/services.js';
-import { platformAppId, type PlatformRequest } from './auth.js';
+import { dashAppId } from '../dashAuth.js';
 import { appTitle, createEphemeralApp } from './apps.js';
 import { jobById, jobsOfGroup } from './indexingJobs.js';
 import { pullPerms, pushPerms } from './perms.js';
 import { attrsToSchema, schemaPull } from './schemaPull.js';
 import { applySchemaSteps } from './schemaSteps.js';
 
-export interface PlatformCall extends PlatformRequest {
+export interface PlatformCall {
+  headers: Record<string, string | undefined>;
   params: Record<string, string>;
   body: Record<string, Json> | undefined;
 }
 
 function app(call: PlatformCall, s: Services): string {
-  return platformAppId(call, s.engine, call.params.app_id);
+  return dashAppId(s.engine, call.headers.authorization, call.params.app_id);
 }
 
 export const platform = {
