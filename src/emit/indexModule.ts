@@ -6,7 +6,7 @@ import { docText, jsPropertyKey, optionalInput, propertyKey } from './names.js';
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
-export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then'];
+export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'storage', 'entities', 'then'];
 
 /** `index`: the typed client over all entities, and the public exports. */
 export function indexModule(ctx: EmitContext): ModuleParts {
@@ -17,6 +17,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const typeImports = entities.map((e) => importLine('import type', ['Api', 'Query', 'Row'].map((s) => T(e.name) + s), from(e.name)));
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
   const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'User', 'UserSelector', 'Chunk', 'UpdateOptions'];
+  const storageTypes = ['FileData', 'FileOpts', 'UploadFileResponse', 'DeleteFileResponse', 'DeleteManyFileResponse', 'StorageFile'];
   const liveTypes = ['Cursor', 'Page', 'PageInfo', 'ReadyState', 'SessionInfo', 'Subscription', 'SubscriptionPayload'];
   const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
   const reexports = [
@@ -24,6 +25,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
     importLine('export type', runtimeTypes, `'./runtime/index.js'`),
     importLine('export type', debugTypes, `'./runtime/index.js'`),
     importLine('export type', liveTypes, `'./runtime/index.js'`),
+    importLine('export type', storageTypes, `'./runtime/index.js'`),
   ];
   const valueExports = `export { id, InstantAPIError, InstantValidationError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`, \`subscribe\`, \`count\`, \`paginate\`) and transaction chains (\`tx\`). */\n`;
@@ -79,6 +81,8 @@ opts?: rt.QueryOptions,
 ): rt.Subscription<QueryResult<Q>, QueryPageInfo<Q>>;
 /** Users, tokens and magic codes (always as admin). */
 auth: rt.AuthApi;
+/** Files: \`uploadFile\`, \`delete\`, \`deleteMany\` (as the \`asUser\` user, if any); query \`$files\` for their urls. */
+storage: rt.StorageApi;
 }
 `;
   return {

@@ -18,6 +18,7 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
+import { openFiles, type BlobStore, type FilesOptions } from './files/index.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -52,6 +53,8 @@ export interface StartServerOptions {
   onEmail?: EmailHook;
   /** Let the process exit while the server is still open (a test helper's shared server must not hold it). */
   unref?: boolean;
+  /** Files (`$files`, `db.storage`): largest file, blob folder (default `<dataFile>.files`), clock of signed urls. */
+  storage?: FilesOptions;
 }
 
 export interface AddAppOptions {
@@ -77,6 +80,8 @@ export interface RunningServer {
   subscriptionCount(appId?: string): number;
   /** Deletes every entity of the app (users and magic codes included); its attrs and rules stay. */
   resetApp(appId?: string): void;
+  /** Where file contents live (`$files` rows name their blob by `location-id`). */
+  blobStore: BlobStore;
   close(): Promise<void>;
 }
 
@@ -95,6 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const file = options.memory || !options.dataFile ? undefined : options.dataFile;
   const db = openDatabase({ file });
   const engine = new Engine(db, policy);
+  const files = openFiles(db, engine, file, options.storage);
   const live = new LiveQueries(engine, limits, { log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
   const services: Services = {
     engine,
@@ -104,6 +110,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     limits,
     live,
     onEmail: options.onEmail,
+    files: files.files,
+    blobStore: files.blobStore,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -119,6 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } catch (e) {
     live.close();
     db.close();
+    files.close();
     throw e;
   }
   const server = createServer(httpServerOptions(limits), createHandler(services));
@@ -127,10 +136,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } catch (e) {
     live.close();
     db.close();
+    files.close();
     throw e;
   }
   if (options.unref) unrefAll(server);
   const { port } = server.address() as AddressInfo;
+  files.files.origin = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     ...main,
@@ -143,11 +154,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     subscriptionCount: (appId) => live.count(appId),
     resetApp: (appId = main.appId) => {
       engine.wipeData(appId);
+      files.files.sweep();
       live.refreshApp(appId);
     },
+    blobStore: files.blobStore,
     close: () => {
       live.close();
-      return close(server, () => db.close());
+      return close(server, () => {
+        db.close();
+        files.close();
+      });
     },
   };
 }

@@ -14,6 +14,7 @@ import type {
 import { checkQuery, isUUID } from './validate.js';
 import { InstantValidationError } from './errors.js';
 import { liveApi, type LiveApi } from './live.js';
+import { StorageApi } from './storage.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
 type Rows = Record<string, unknown[]>;
@@ -27,6 +28,7 @@ export interface ClientCore {
   debugTransact(chunks: Chunk | readonly Chunk[], opts?: DebugTransactOptions): Promise<DebugTransactResult>;
   subscribeQuery: LiveApi['subscribeQuery'];
   auth: AuthApi;
+  storage: StorageApi;
   entities: Record<string, EntityApi>;
 }
 
@@ -157,6 +159,7 @@ function build(
     debugTransact,
     subscribeQuery: live.subscribeQuery,
     auth: new AuthApi(new Transport(transport.config)),
+    storage: new StorageApi(transport),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
   };
 }

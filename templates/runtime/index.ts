@@ -38,3 +38,13 @@ export type * from './types.js';
 export type { Page, PageOptions, PageRow } from './live.js';
 export type { PageInfo, ReadyState, SessionInfo, Subscription, SubscriptionPayload } from './subscribe.js';
 export { isUUID } from './validate.js';
+export {
+  StorageApi,
+  type DeleteFileResponse,
+  type DeleteManyFileResponse,
+  type FileData,
+  type FileOpts,
+  type NodeReadableLike,
+  type StorageFile,
+  type UploadFileResponse,
+} from './storage.js';

@@ -17,6 +17,8 @@ export interface AdminDbLike {
   debugTransact(chunks: any, opts?: any): Promise<any>;
   /** A live query (`POST /admin/subscribe-query`): `{close(), [Symbol.asyncIterator]}`; the live cases need it. */
   subscribeQuery?(q: any, cb?: (payload: any) => void, opts?: any): any;
+  /** `db.storage` (uploadFile, delete, deleteMany, list, getDownloadUrl); the storage cases need it. */
+  storage?: any;
 }
 
 /**

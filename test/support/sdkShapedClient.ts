@@ -28,6 +28,7 @@ export interface GeneratedClientLike {
   debugTransact(chunks: any, opts?: any): Promise<any>;
   subscribeQuery(query: any, onResult?: any, opts?: any): any;
   auth: any;
+  storage?: any;
   entities: Record<string, { tx(ref: unknown): GeneratedChain }>;
 }
 
@@ -169,6 +170,7 @@ export function sdkShapedClient(gen: GeneratedClientLike, usage: AdapterUsage = 
     },
     tx: txProxy(gen),
     auth: countedAuth(gen.auth, usage),
+    storage: gen.storage,
     asUser: (who) => sdkShapedClient(gen.asUser(who), usage),
     subscribeQuery: (q, cb, opts) => {
       usage.calls++;

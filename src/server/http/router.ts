@@ -25,6 +25,15 @@ import { healthGet } from './healthRoutes.js';
 import { subscribeQueryStream } from './liveRoutes.js';
 import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.js';
 import type { Services } from './services.js';
+import {
+  fileDelete,
+  filesDelete,
+  filesGet,
+  signedDownloadUrlGet,
+  signedUploadUrlPost,
+  storageRawRoute,
+  type RawHandler,
+} from './storageRoutes.js';
 
 type Handler = (req: ApiRequest, s: Services) => Json;
 type StreamHandler = (req: ApiRequest, s: Services, res: Response) => void;
@@ -45,11 +54,30 @@ const ROUTES: Record<string, Handler> = {
   'POST /admin/sign_in_guest': signInGuestPost,
   'POST /runtime/auth/verify_refresh_token': verifyRefreshTokenPost,
   'GET /health/system': healthGet,
+  // Storage (the upload and blob downloads are raw routes, below).
+  'DELETE /admin/storage/files': fileDelete,
+  'POST /admin/storage/files/delete': filesDelete,
+  'GET /admin/storage/files': filesGet,
+  'GET /admin/storage/signed-download-url': signedDownloadUrlGet,
+  'POST /admin/storage/signed-upload-url': signedUploadUrlPost,
 };
 
 const STREAM_ROUTES: Record<string, StreamHandler> = {
   'POST /admin/subscribe-query': subscribeQueryStream,
 };
+
+/** Routes that stream the request body themselves instead of the JSON body reader (file uploads, blob downloads). */
+const RAW_ROUTES: ((method: string, path: string) => RawHandler | undefined)[] = [storageRawRoute];
+
+function rawRoute(req: IncomingMessage, services: Services): RawHandler | undefined {
+  if (!services.files) return undefined;
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  for (const match of RAW_ROUTES) {
+    const handler = match(req.method ?? 'GET', path);
+    if (handler) return handler;
+  }
+  return undefined;
+}
 
 const NOT_FOUND = { message: "Oops! We couldn't match this route." };
 
@@ -63,6 +91,8 @@ export function createHandler(services: Services): (req: IncomingMessage, res: S
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
+  const raw = rawRoute(req, services);
+  if (raw) return answerErrors(req, res, services, () => raw(req, res, services));
   let request: ApiRequest;
   try {
     request = await readRequest(req, services.limits);
@@ -88,6 +118,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
     if (res.headersSent) throw e;
     const error = toInstantError(e);
     if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
+    sendJson(res, error.status, error.body());
+  }
+}
+
+/** A raw route's error, translated like any handler's (it may have taken the response over already). */
+async function answerErrors(req: IncomingMessage, res: ServerResponse, services: Services, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (res.headersSent) throw e;
+    const error = toInstantError(e);
+    if (error.status >= 500) services.log(`[instant-codegen] ${req.method} ${req.url} failed: ${describe(e)}`);
     sendJson(res, error.status, error.body());
   }
 }

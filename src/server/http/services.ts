@@ -6,6 +6,8 @@ import type { MagicCodes } from '../auth/magicCodes.js';
 import type { ServerLimits } from '../limits.js';
 import type { LiveQueries } from '../live/index.js';
 import type { EmailHook } from '../auth/email.js';
+import type { Files } from '../files/files.js';
+import type { BlobStore } from '../files/blobStore.js';
 
 export interface Services {
   engine: Engine;
@@ -19,4 +21,8 @@ export interface Services {
   limits?: ServerLimits;
   /** Live queries (POST /admin/subscribe-query); without them the route is unknown. */
   live?: LiveQueries;
+  /** `$files` and `db.storage` (files/); without it the storage routes are unknown. */
+  files?: Files;
+  /** Where file contents live (the same store `files` writes to), for programmatic use such as backups. */
+  blobStore?: BlobStore;
 }
