@@ -26,7 +26,8 @@ const SYSTEM_ATTRS: Record<string, readonly AttrIR[]> = {
 /** The system attributes of `entity` that its schema does not declare (read-only for the client). */
 export function readOnlySystemAttrs(entity: EntityIR): AttrIR[] {
   const declared = new Set(entity.attrs.map((a) => a.name));
-  return (SYSTEM_ATTRS[entity.name] ?? []).filter((a) => !declared.has(a.name));
+  const system = Object.hasOwn(SYSTEM_ATTRS, entity.name) ? SYSTEM_ATTRS[entity.name] : [];
+  return system.filter((a) => !declared.has(a.name));
 }
 
 /** Declared and system attributes, sorted by name (for results and queries). */

@@ -47,7 +47,10 @@ export interface StorageFile {
 }
 
 const isNodeReadable = (v: unknown): v is NodeReadableLike =>
-  !!v && typeof v === 'object' && typeof (v as NodeReadableLike).pipe === 'function' && typeof (v as NodeReadableLike).read === 'function';
+  !!v &&
+  typeof v === 'object' &&
+  typeof (v as NodeReadableLike).pipe === 'function' &&
+  typeof (v as NodeReadableLike).read === 'function';
 const isWebReadable = (v: unknown): v is ReadableStream<Uint8Array> =>
   !!v && typeof (v as ReadableStream).getReader === 'function';
 
@@ -70,7 +73,12 @@ export class StorageApi {
       if (!opts.fileSize) throw new Error('fileSize is required in metadata when uploading streams');
       headers['content-length'] = String(opts.fileSize);
     }
-    const init: RequestInit & { duplex?: 'half' } = { method: 'PUT', headers, body: data as BodyInit, cache: 'no-store' };
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: 'PUT',
+      headers,
+      body: data as BodyInit,
+      cache: 'no-store',
+    };
     if (streamed) init.duplex = 'half';
     if (opts.signal) init.signal = opts.signal;
     return this.#send<UploadFileResponse>('/admin/storage/upload', init);
@@ -98,7 +106,14 @@ export class StorageApi {
 
   /** @deprecated As in the SDK: query `$files` instead (`db.$files.query()`). Always as admin. */
   list = async (opts: RequestOptions = {}): Promise<StorageFile[]> =>
-    (await this.#asAdmin().request<{ data: StorageFile[] }>({ method: 'GET', path: '/admin/storage/files', auth: 'admin', signal: opts.signal })).data;
+    (
+      await this.#asAdmin().request<{ data: StorageFile[] }>({
+        method: 'GET',
+        path: '/admin/storage/files',
+        auth: 'admin',
+        signal: opts.signal,
+      })
+    ).data;
 
   /** @deprecated As in the SDK: query `$files` for their `url` instead. Always as admin. */
   getDownloadUrl = async (path: string, opts: RequestOptions = {}): Promise<string> =>
@@ -130,10 +145,14 @@ export class StorageApi {
       const aborted = init.signal?.aborted === true;
       throw new InstantAPIError(0, {
         type: aborted ? 'aborted' : 'network-error',
-        message: redact(aborted ? `PUT ${path} was aborted` : `PUT ${config.apiURI}${path} failed: ${reason}`, config.adminToken),
+        message: redact(
+          aborted ? `PUT ${path} was aborted` : `PUT ${config.apiURI}${path} failed: ${reason}`,
+          config.adminToken,
+        ),
       });
     }
-    if (response.status !== 200) throw new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
+    if (response.status !== 200)
+      throw new InstantAPIError(response.status, redact(parseErrorBody(text), config.adminToken));
     return JSON.parse(text) as T;
   }
 }
