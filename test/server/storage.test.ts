@@ -3,10 +3,12 @@
 // data file (blobs in `<data>.files/`), a 64 KiB file limit and a clock the cases can move. Then what no
 // client can do: an upload cut off midway, a chunked body over the limit, a restart on the same data file.
 
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, setInstantWarningsEnabled } from '@instantdb/admin';
 import { startServer, type RunningServer } from '../../src/server/index.js';
@@ -146,6 +148,36 @@ describe('uploads no client can make', () => {
     expect(status).toBe(413);
     expect(blobsOf(app.appId)).toEqual([]);
     expect(await filesOf(app.appId, app.adminToken)).toEqual([]);
+  });
+});
+
+describe('memory', () => {
+  // The child runs the built runtime (npm run build). Memory is sampled after forced GCs in both processes.
+  it('a 256 MiB stream upload keeps the generated client and the server flat (the SDK holds the whole file)', async () => {
+    // Its own server: the shared one refuses files over 64 KiB.
+    const big = await startServer({ schema: schemaIR(STORAGE_SCHEMA, 'storage'), dataFile: path.join(dir, 'big.db'), log: () => undefined });
+    const app = { appId: big.appId, adminToken: big.adminToken };
+    const child = path.join(import.meta.dirname, '../support/uploadChild.mjs');
+    const upload = async (who: 'generated' | 'sdk') => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const timer = setInterval(() => {
+        gc?.();
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 50);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', child, who, big.url, app.appId, app.adminToken, '256']);
+      clearInterval(timer);
+      return { client: JSON.parse(stdout).growthMiB as number, server: Math.round((peak - before) / 2 ** 20) };
+    };
+    const generated = await upload('generated');
+    const sdk = await upload('sdk');
+    console.log(`256 MiB Node Readable upload, RSS growth in MiB: generated client ${generated.client}, SDK ${sdk.client}, server ${generated.server}/${sdk.server}`);
+    expect(generated.client).toBeLessThan(64);
+    expect(sdk.client).toBeGreaterThan(128);
+    const blobDir = path.join(dir, 'big.db.files', app.appId);
+    expect(fs.readdirSync(blobDir).map((f) => fs.statSync(path.join(blobDir, f)).size)).toEqual([256 * 2 ** 20, 256 * 2 ** 20]);
+    await big.close();
   });
 });
 
