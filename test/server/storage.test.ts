@@ -168,16 +168,30 @@ describe('memory', () => {
       }, 50);
       const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', child, who, big.url, app.appId, app.adminToken, '256']);
       clearInterval(timer);
-      return { client: JSON.parse(stdout).growthMiB as number, server: Math.round((peak - before) / 2 ** 20) };
+      const out = JSON.parse(stdout) as { ok: boolean; growthMiB: number };
+      return { ok: out.ok, client: out.growthMiB, server: Math.round((peak - before) / 2 ** 20) };
     };
     const generated = await upload('generated');
     const sdk = await upload('sdk');
+    expect([generated.ok, sdk.ok]).toEqual([true, true]);
     console.log(`256 MiB Node Readable upload, RSS growth in MiB: generated client ${generated.client}, SDK ${sdk.client}, server ${generated.server}/${sdk.server}`);
     expect(generated.client).toBeLessThan(64);
     expect(sdk.client).toBeGreaterThan(128);
     const blobDir = path.join(dir, 'big.db.files', app.appId);
     expect(fs.readdirSync(blobDir).map((f) => fs.statSync(path.join(blobDir, f)).size)).toEqual([256 * 2 ** 20, 256 * 2 ** 20]);
     await big.close();
+  });
+});
+
+describe('refused uploads from another process', () => {
+  it('a stream over the limit gets the 413, not a reset connection, with either client', async () => {
+    const app = server.addApp({ schema: schemaIR(STORAGE_SCHEMA, 'storage') });
+    const child = path.join(import.meta.dirname, '../support/uploadChild.mjs');
+    for (const who of ['generated', 'sdk']) {
+      const { stdout } = await promisify(execFile)(process.execPath, [child, who, server.url, app.appId, app.adminToken, '32']);
+      expect(JSON.parse(stdout)).toMatchObject({ ok: false, status: 413, type: 'payload-too-large' });
+    }
+    expect(blobsOf(app.appId)).toEqual([]);
   });
 });
 

@@ -20,6 +20,9 @@ const timer = setInterval(() => {
   globalThis.gc?.();
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 50);
-await db.storage.uploadFile(`${client}.bin`, source, { fileSize: total });
+const outcome = await db.storage.uploadFile(`${client}.bin`, source, { fileSize: total }).then(
+  () => ({ ok: true }),
+  (e) => ({ ok: false, status: e.status, type: e.body?.type ?? e.type }),
+);
 clearInterval(timer);
-console.log(JSON.stringify({ growthMiB: Math.round((peak - before) / MB) }));
+console.log(JSON.stringify({ ...outcome, growthMiB: Math.round((peak - before) / MB) }));

@@ -85,17 +85,18 @@ async function* limitedBody(req: IncomingMessage, max: number): AsyncGenerator<U
   if (!req.complete) throw new ClientGone();
 }
 
-/** Errors of a raw route: the rest of an unread body is not wanted, so the connection closes after the answer. */
+/**
+ * Errors of a raw route. The rest of an unread body is drained, not cut off: closing the connection while a
+ * client in another process is still sending resets it, and the client sees a network error instead of
+ * the answer. The server's request timeout (`requestTimeoutMs`) bounds how long a refused body is drained.
+ */
 async function answering(req: IncomingMessage, res: ServerResponse, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (e) {
     if (e instanceof ClientGone || req.socket.destroyed) return;
     if (res.headersSent) throw e;
-    if (!req.complete) {
-      res.setHeader('connection', 'close');
-      req.resume();
-    }
+    if (!req.complete) req.resume();
     if (e instanceof FileTooLarge) return sendJson(res, 413, fileTooLargeError(e.limit).body());
     throw e;
   }
