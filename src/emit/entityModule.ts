@@ -4,6 +4,7 @@ import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
 import { block, conditionalAlias, importLine, methodSignature, quote, unionAlias } from './layout.js';
 import { docText, jsPropertyKey, optionalInput, propertyKey, templateText } from './names.js';
+import { readableAttrs, readOnlySystemAttrs } from './systemAttrs.js';
 
 const RUNTIME_IMPORT = `import * as rt from '../runtime/index.js';`;
 
@@ -54,7 +55,7 @@ function linkDoc(entity: EntityIR, link: LinkEndIR): string {
 }
 
 function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
-  const fields = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a, ctx.settings.dates)}${isPresent(a) ? '' : ' | null'};`);
+  const fields = readableAttrs(entity).map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a, ctx.settings.dates)}${isPresent(a) ? '' : ' | null'};`);
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
   const base = `${doc(`A \`${entity.name}\` entity as queries return it.${declared}`)}`;
   const attrs = block([`${doc('The entity id (a UUID).')}id: string;`, ...fields]);
@@ -99,7 +100,7 @@ function writeTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${optionalInput(l.label, l.has === 'many' ? `rt.ManyRefs<${lookup}>` : `rt.OneRef<${lookup}>`)};`;
   });
   const lookups = [
-    ...entity.attrs.filter((a) => a.unique).map((a) => `{ readonly ${propertyKey(a.name)}: ${inputType(a)} }`),
+    ...readableAttrs(entity).filter((a) => a.unique).map((a) => `{ readonly ${propertyKey(a.name)}: ${inputType(a)} }`),
     ...entity.links.filter((l) => l.has === 'one' && l.targetHas === 'one').map((l) => `{ readonly ${propertyKey(`${l.label}.id`)}: string }`),
   ];
   return [
@@ -112,10 +113,11 @@ function writeTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
 }
 
 function queryTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
-  const filter = entity.attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${optionalInput(a.name, whereType(a))};`);
+  const attrs = readableAttrs(entity);
+  const filter = attrs.map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}?: ${optionalInput(a.name, whereType(a))};`);
   const paths = entity.links.flatMap((l) => linkWhereKeys(ctx, l));
-  const orderKeys = ['serverCreatedAt', ...entity.attrs.filter((a) => a.indexed && a.valueType !== 'json').map((a) => a.name)];
-  const fields = entity.attrs.map((a) => quote(a.name));
+  const orderKeys = ['serverCreatedAt', ...attrs.filter((a) => a.indexed && a.valueType !== 'json').map((a) => a.name)];
+  const fields = attrs.map((a) => quote(a.name));
   const subqueries = entity.links.map((l) => `${doc(linkDoc(entity, l))}${propertyKey(l.label)}?: ${optionalInput(l.label, `${ctx.typeName(l.target)}Subquery`)};`);
   return [
     `${doc(`Conditions on the attributes of \`${entity.name}\`.`)}export interface ${T}Filter ${block([`${doc('The entity id.')}id?: rt.IdCondition;`, ...filter])}`,
@@ -137,7 +139,7 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
   return [
     `${doc(`Has a linked \`${link.target}\` with this id (or none, with $isNull).`)}${propertyKey(link.label)}?: ${optionalInput(link.label, 'rt.LinkCondition')};`,
     `${propertyKey(`${link.label}.id`)}?: rt.IdCondition;`,
-    ...target.attrs.map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${quote(a.name)}];`),
+    ...readableAttrs(target).map((a) => `${propertyKey(`${link.label}.${a.name}`)}?: ${F}[${quote(a.name)}];`),
     `[path: \`${templateText(link.label)}.\${string}.\${string}\`]: rt.DeepCondition;`,
   ];
 }
@@ -171,8 +173,11 @@ ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a uniqu
 function runtimeDef(entity: EntityIR, T: string): ModuleParts['values'] {
   const attrs = (key: (name: string) => string) => entity.attrs.map((a) => `${key(a.name)}: '${a.valueType}${a.required ? '' : a.clientRequired ? '*' : '?'}',`);
   const links = (key: (name: string) => string) => entity.links.map((l) => `${key(l.label)}: ${quote(l.has === 'many' ? `${l.target}[]` : l.target)},`);
+  const system = readOnlySystemAttrs(entity);
+  const readonlyAttrs = (key: (name: string) => string, asConst: string) =>
+    system.length ? `readonlyAttrs: ${block(system.map((a) => `${key(a.name)}: '${a.valueType}',`))}${asConst},\n` : '';
   const spec = (asConst: string, key = asConst ? propertyKey : jsPropertyKey) =>
-    `{\nname: ${quote(entity.name)},\nattrs: ${block(attrs(key))}${asConst},\nlinks: ${block(links(key))},\n}`;
+    `{\nname: ${quote(entity.name)},\nattrs: ${block(attrs(key))}${asConst},\n${readonlyAttrs(key, asConst)}links: ${block(links(key))},\n}`;
   return {
     ts: `export const ${T}Def = rt.defineEntity<${T}Create, ${T}Update>(${spec(' as const')});\n`,
     js: `export const ${T}Def = rt.defineEntity(${spec('')});\n`,

@@ -8,7 +8,7 @@ import { mentions } from './entityModule.js';
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
 /** Members of the client itself; entities with these names are reached through `db.entities`. */
-export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'entities', 'then', 'rooms', 'webhooks'];
+export const CLIENT_MEMBERS = ['query', 'transact', 'asUser', 'debugQuery', 'debugTransact', 'subscribeQuery', 'auth', 'storage', 'entities', 'then', 'rooms', 'webhooks'];
 
 /** `index`: the typed client over all entities, and the public exports. */
 export function indexModule(ctx: EmitContext): ModuleParts {
@@ -20,6 +20,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
   const valueImports = entities.map((e) => importLine('import', [`${T(e.name)}Def`], from(e.name)));
   const runtimeTypes = ['ClientConfig', 'Impersonation', 'QueryOptions', 'RequestOptions', 'RetryOptions', 'TransactResult', 'UserFields', 'UserSelector', 'Chunk', 'UpdateOptions'];
   const parityTypes = ['FetchOptions', 'IncomingRequest', 'Logger', 'NextFetchOptions', 'PresencePeer', 'PresenceResult'];
+  const storageTypes = ['FileData', 'FileOpts', 'UploadFileResponse', 'DeleteFileResponse', 'DeleteManyFileResponse', 'StorageFile'];
   const liveTypes = ['Cursor', 'Page', 'PageInfo', 'ReadyState', 'SessionInfo', 'Subscription', 'SubscriptionPayload'];
   const debugTypes = ['DebugQueryOptions', 'DebugQueryResult', 'DebugTransactOptions', 'DebugTransactResult', 'QueryCheckResult', 'TransactCheckResult'];
   const reexports = [
@@ -29,6 +30,7 @@ export function indexModule(ctx: EmitContext): ModuleParts {
     importLine('export type', liveTypes, `'./runtime/index.js'`),
     importLine('export type', parityTypes, `'./runtime/index.js'`),
     importLine('export type', WEBHOOK_TYPES, `'./runtime/index.js'`),
+    importLine('export type', storageTypes, `'./runtime/index.js'`),
   ];
   const valueExports = `export { createInstantRouteHandler, id, InstantAPIError, InstantValidationError, InstantWebhookError } from './runtime/index.js';\n`;
   const apiDoc = (name: string) => `/** \`${docText(name)}\`: queries (\`query\`, \`get\`, \`subscribe\`, \`count\`, \`paginate\`) and transaction chains (\`tx\`). */\n`;
@@ -91,6 +93,8 @@ auth: rt.AuthApi<User, UserExtraFields>;
 rooms: rt.RoomsApi<RoomPresence, User>;
 /** Receiving webhooks with typed handlers (\`processRequest\`), checking them (\`validate\`), and the \`manager\`. */
 webhooks: rt.WebhooksApi<WebhookEntities>;
+/** Files: \`uploadFile\`, \`delete\`, \`deleteMany\` (as the \`asUser\` user, if any); query \`$files\` for their urls. */
+storage: rt.StorageApi;
 }
 `;
   return {

@@ -44,6 +44,8 @@ export class Engine {
   private attrCacheVersion = -1;
   private readonly dataVersion;
   private readonly commitListeners = new Set<CommitListener>();
+  /** The signed `url` of a `$files` blob, added to query results (set by the files capability, files/index.ts). */
+  fileUrl?: (appId: string, locationId: string) => string;
 
   constructor(
     readonly db: Db,
@@ -184,7 +186,8 @@ export class Engine {
 
   /** `policy` overrides the app's (the debug endpoints run with their own). */
   query(appId: string, query: JsonObject, opts: QueryOptions): JsonObject {
-    return runQuery(this.triples, this.attrs(appId), appId, query, { ...opts, policy: opts.policy ?? this.policyFor(appId) });
+    const fileUrl = this.fileUrl && ((locationId: string) => this.fileUrl!(appId, locationId));
+    return runQuery(this.triples, this.attrs(appId), appId, query, { fileUrl, ...opts, policy: opts.policy ?? this.policyFor(appId) });
   }
 
   /**

@@ -18,9 +18,10 @@ import { resolveLimits, type ServerLimits } from './limits.js';
 import { httpServerOptions } from './http/limits.js';
 import { LiveQueries } from './live/index.js';
 import type { EmailHook } from './auth/email.js';
-import type { BlobStore, ImportSummary, ExportSummary, BackupProgress } from './backup/index.js';
+import type { ImportSummary, ExportSummary, BackupProgress } from './backup/index.js';
 import { RoomPresence, type PeerInput } from './presence/rooms.js';
 import { WebhookService, type WebhookOptions } from './webhooks/index.js';
+import { openFiles, type BlobStore, type FilesOptions } from './files/index.js';
 
 export interface StartServerOptions {
   schema: SchemaIR;
@@ -57,8 +58,8 @@ export interface StartServerOptions {
   unref?: boolean;
   /** Webhook delivery: retry schedule, attempts, per-attempt timeout (defaults: Instant's); see webhooks/delivery.ts. */
   webhooks?: WebhookOptions;
-  /** Where `$files` blobs live (backup import/export); defaults to one in memory. */
-  blobStore?: BlobStore;
+  /** Files (`$files`, `db.storage`): largest file, blob folder (default `<dataFile>.files`), clock of signed urls. */
+  storage?: FilesOptions;
 }
 
 export interface BackupCallOptions {
@@ -96,12 +97,13 @@ export interface RunningServer {
   importBackup(file: string, options?: BackupCallOptions): Promise<ImportSummary>;
   /** Writes an app's data as an Instant backup zip. */
   exportBackup(out: string, options?: Omit<BackupCallOptions, 'keepRules'>): Promise<ExportSummary>;
-
   /**
    * Test hook for `db.rooms.getPresence`: puts a session in a room (the local server has no WebSocket peers),
    * until `leave()` or `resetApp`. `peer.userId` makes the presence answer carry that user's `$users` row.
    */
   joinRoom(roomId: string, peer?: PeerInput, appId?: string): { sessionId: string; leave(): void };
+  /** Where file contents live (`$files` rows name their blob by `location-id`). */
+  blobStore: BlobStore;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const file = options.memory || !options.dataFile ? undefined : options.dataFile;
   const db = openDatabase({ file });
   const engine = new Engine(db, policy);
+  const files = openFiles(db, engine, file, options.storage);
   const live = new LiveQueries(engine, limits, { log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
   const webhooks = new WebhookService(engine, db, { ...options.webhooks, log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
   const services: Services = {
@@ -132,6 +135,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     onEmail: options.onEmail,
     presence: new RoomPresence(),
     webhooks,
+    files: files.files,
+    blobStore: files.blobStore,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -154,10 +159,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     live.close();
     webhooks.close();
     db.close();
+    files.close();
     throw e;
   }
-  let blobs = options.blobStore;
-  const blobStore = async () => (blobs ??= new (await import('./backup/index.js')).MemoryBlobStore());
   const server = createServer(httpServerOptions(limits), createHandler(services));
   try {
     await listen(server, options.port ?? 0);
@@ -165,11 +169,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     live.close();
     webhooks.close();
     db.close();
+    files.close();
     throw e;
   }
   if (options.unref) unrefAll(server);
   const { port } = server.address() as AddressInfo;
   webhooks.start(`http://127.0.0.1:${port}`);
+  files.files.origin = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     ...main,
@@ -182,6 +188,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     subscriptionCount: (appId) => live.count(appId),
     resetApp: (appId = main.appId) => {
       engine.wipeData(appId);
+      files.files.sweep();
       live.refreshApp(appId);
       services.presence?.clearApp(appId);
     },
@@ -191,19 +198,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     importBackup: async (file, { appId = main.appId, onProgress, keepRules } = {}) => {
       const { importBackup } = await import('./backup/index.js');
-      const summary = await importBackup({ engine, appId, file, blobStore: await blobStore(), onProgress });
+      const summary = await importBackup({ engine, appId, file, blobStore: files.blobStore, onProgress });
       if (!keepRules) engine.setPolicy(appId, summary.rules ? createRulesPolicy(summary.rules, { rateLimiter }) : undefined);
       live.refreshApp(appId);
       return summary;
     },
     exportBackup: async (out, { appId = main.appId, onProgress } = {}) => {
       const { exportBackup } = await import('./backup/index.js');
-      return exportBackup({ engine, appId, out, blobStore: await blobStore(), onProgress });
+      return exportBackup({ engine, appId, out, blobStore: files.blobStore, onProgress });
     },
+    blobStore: files.blobStore,
     close: () => {
       live.close();
       webhooks.close();
-      return close(server, () => db.close());
+      return close(server, () => {
+        db.close();
+        files.close();
+      });
     },
   };
 }

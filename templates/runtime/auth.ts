@@ -56,9 +56,7 @@ export class AuthApi<U = User, ExtraFields = Record<string, unknown>> {
    * Creates a guest user (`type: 'guest'`) and returns it with a refresh token, for `asUser({ token })`;
    * `extraFields` set its `$users` attributes (admin/routes.clj `sign-in-guest-post`).
    */
-  async signInGuest(
-    options: { extraFields?: ExtraFields | undefined } & RequestOptions = {},
-  ): Promise<U> {
+  async signInGuest(options: { extraFields?: ExtraFields | undefined } & RequestOptions = {}): Promise<U> {
     const { extraFields, ...opts } = options;
     const body = extraFields ? { 'extra-fields': extraFields } : {};
     return (await this.post<{ user: U }>('/admin/sign_in_guest', body, opts)).user;

@@ -16,6 +16,7 @@ import { InstantValidationError } from './errors.js';
 import { liveApi, type LiveApi } from './live.js';
 import { RoomsApi } from './rooms.js';
 import { webhooksFor, type WebhooksApi } from './webhooks.js';
+import { StorageApi } from './storage.js';
 
 type AnyQuery = Readonly<Record<string, unknown>>;
 type Rows = Record<string, unknown[]>;
@@ -30,6 +31,7 @@ export interface ClientCore {
   subscribeQuery: LiveApi['subscribeQuery'];
   auth: AuthApi;
   rooms: RoomsApi;
+  storage: StorageApi;
   entities: Record<string, EntityApi>;
   webhooks: WebhooksApi<any>;
 }
@@ -164,6 +166,7 @@ function build(
     subscribeQuery: live.subscribeQuery,
     auth: new AuthApi(new Transport(transport.config)),
     rooms: new RoomsApi(new Transport(transport.config)),
+    storage: new StorageApi(transport),
     entities: Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, entityApi(def)])),
     webhooks: webhooksFor(transport.config, defs, generated.dates),
   };

@@ -6,6 +6,8 @@ export type AttrSpec = ValueType | `${ValueType}*` | `${ValueType}?`;
 export interface EntitySpec {
   name: string;
   attrs: Readonly<Record<string, AttrSpec>>;
+  /** System attributes only the server sets (`$files.size`, ...): readable in queries, refused in writes. */
+  readonlyAttrs?: Readonly<Record<string, AttrSpec>>;
   /** Link label → target entity, with `[]` appended for has-many. */
   links: Readonly<Record<string, string>>;
 }
@@ -30,7 +32,8 @@ export function linkTargetOf(def: EntitySpec, label: string): { target: string; 
 }
 
 export function hasAttr(def: EntitySpec, name: string): boolean {
-  return name === 'id' || Object.prototype.hasOwnProperty.call(def.attrs, name);
+  const own = (o: object | undefined) => !!o && Object.prototype.hasOwnProperty.call(o, name);
+  return name === 'id' || own(def.attrs) || own(def.readonlyAttrs);
 }
 
 /** The value type of an attr spec and whether null is allowed / the attr may be left out on create. */

@@ -52,3 +52,13 @@ export { InstantWebhookError, type WebhookRejection } from './webhookErrors.js';
 export { MemoryIdempotencyStore, WebhooksApi } from './webhooks.js';
 export { WebhooksManager } from './webhookManager.js';
 export type * from './webhookTypes.js';
+export {
+  StorageApi,
+  type DeleteFileResponse,
+  type DeleteManyFileResponse,
+  type FileData,
+  type FileOpts,
+  type NodeReadableLike,
+  type StorageFile,
+  type UploadFileResponse,
+} from './storage.js';

@@ -28,6 +28,7 @@ export function requestLog(verbose: boolean | undefined, logger: Logger | undefi
     answered: (method, path, status, ms) => out.info(`[instant] ${method} ${path} ${status} in ${ms} ms`),
     failed: (method, path, status, type, ms) =>
       out.error(`[instant] ${method} ${path} ${status}${type ? ` ${type}` : ''} in ${ms} ms`),
-    retrying: (method, path, waitMs) => out.info(`[instant] ${method} ${path}: retrying in ${Math.round(waitMs)} ms`),
+    retrying: (method, path, waitMs) =>
+      out.info(`[instant] ${method} ${path}: retrying in ${Math.round(waitMs)} ms`),
   };
 }

@@ -14,7 +14,8 @@ export function userCookieName(appId: string): string {
 
 function cookieHeader(req: IncomingRequest): string {
   const { headers } = req;
-  if (typeof headers.get === 'function') return (headers.get as (name: string) => string | null)('cookie') ?? '';
+  if (typeof headers.get === 'function')
+    return (headers.get as (name: string) => string | null)('cookie') ?? '';
   const raw = (headers as Record<string, string | string[] | undefined>)['cookie'];
   return Array.isArray(raw) ? raw.join('; ') : (raw ?? '');
 }
@@ -38,7 +39,10 @@ export function readCookie(header: string, name: string): string | undefined {
  * The user the cookie holds, when it has a refresh token. A cookie that is not JSON counts as none (the SDK
  * throws its `SyntaxError` instead: a request's cookies are the caller's to send, not a server fault).
  */
-export function cookieUser(req: IncomingRequest, appId: string): { refresh_token: string; [key: string]: unknown } | null {
+export function cookieUser(
+  req: IncomingRequest,
+  appId: string,
+): { refresh_token: string; [key: string]: unknown } | null {
   const value = readCookie(cookieHeader(req), userCookieName(appId));
   if (value === undefined) return null;
   let user: unknown;
@@ -47,7 +51,8 @@ export function cookieUser(req: IncomingRequest, appId: string): { refresh_token
   } catch {
     return null;
   }
-  const token = user && typeof user === 'object' ? (user as { refresh_token?: unknown }).refresh_token : undefined;
+  const token =
+    user && typeof user === 'object' ? (user as { refresh_token?: unknown }).refresh_token : undefined;
   return typeof token === 'string' && token ? (user as { refresh_token: string }) : null;
 }
 
@@ -70,7 +75,9 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  *   // app/api/instant/route.ts (Next.js)
  *   export const { POST } = createInstantRouteHandler({ appId: process.env.INSTANT_APP_ID! });
  */
-export function createInstantRouteHandler(config: { appId: string }): { POST(req: Request): Promise<Response> } {
+export function createInstantRouteHandler(config: { appId: string }): {
+  POST(req: Request): Promise<Response>;
+} {
   const name = userCookieName(config.appId);
   const cookie = (value: string, maxAge: number) =>
     `${name}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAge}`;
@@ -86,7 +93,9 @@ export function createInstantRouteHandler(config: { appId: string }): { POST(req
       if (body.appId !== config.appId) return json(403, { ok: false, error: 'App ID mismatch' });
       if (body.type !== 'sync-user') return json(400, { ok: false, error: `Unknown type: ${body.type}` });
       const user = body.user ?? null;
-      const value = user?.refresh_token ? cookie(encodeURIComponent(JSON.stringify(user)), 604800) : cookie('', -1);
+      const value = user?.refresh_token
+        ? cookie(encodeURIComponent(JSON.stringify(user)), 604800)
+        : cookie('', -1);
       return json(200, { ok: true }, { 'Set-Cookie': value });
     },
   };

@@ -106,6 +106,8 @@ interface Request extends RequestOptions {
   path: string;
   /** Extra query parameters, form-encoded like `URLSearchParams`. */
   params?: Record<string, string> | undefined;
+  /** Extra query string, already encoded (storage paths: the SDK encodes them with `encodeURIComponent`). */
+  encodedParams?: string | undefined;
   body?: unknown | undefined;
   /** `admin`: app id, admin token and impersonation headers; `none`: only content-type. */
   auth: 'admin' | 'none';
@@ -130,6 +132,11 @@ export class Transport {
 
   as(impersonation: Impersonation): Transport {
     return new Transport(this.config, impersonation);
+  }
+
+  /** The same client without impersonation. */
+  admin(): Transport {
+    return new Transport(this.config);
   }
 
   /** One request; a safe one is sent again on transient failures when `createClient({ retry })` allows it. */
@@ -169,7 +176,7 @@ export class Transport {
 
   private async send<T>(req: Request): Promise<T> {
     const { config } = this;
-    const search = new URLSearchParams(req.params ?? {}).toString();
+    const search = req.encodedParams ?? new URLSearchParams(req.params ?? {}).toString();
     const url = `${config.apiURI}${req.path}?app_id=${config.appId}${search ? `&${search}` : ''}`;
     const headers = req.auth === 'admin' ? this.authHeaders() : { 'content-type': 'application/json' };
     const limit = deadline(config.timeoutMs, req.signal);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { init } from '@instantdb/admin';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { MemoryBlobStore } from '../../src/server/backup/index.js';
+import type { DirBlobStore } from '../../src/server/files/blobStore.js';
 import { schemaIR } from '../support/localServer.js';
 import { importClientFromIR } from '../support/generatedClient.js';
 import { readBackupZip, writeBackupZip } from '../support/backupZip.js';
@@ -17,13 +17,13 @@ import { A1, A2, F1, L1, L2, P, PNG, TEXT, U1, backupSpec } from './fixture.js';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-test-'));
 const zipPath = (name: string) => path.join(dir, name);
 let server: RunningServer;
-let blobs: MemoryBlobStore;
+let blobs: DirBlobStore;
 const good = zipPath('good.zip');
 const dataFile = zipPath('data.db');
 
 beforeAll(async () => {
-  blobs = new MemoryBlobStore();
-  server = await startServer({ dataFile, schema: schemaIR({ entities: { notes: { attrs: { text: { valueType: 'string', required: true } } } } }), blobStore: blobs, unref: true });
+  server = await startServer({ dataFile, schema: schemaIR({ entities: { notes: { attrs: { text: { valueType: 'string', required: true } } } } }), unref: true });
+  blobs = server.blobStore as DirBlobStore;
   await writeBackupZip(good, backupSpec());
 });
 afterAll(async () => {

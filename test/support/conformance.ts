@@ -19,6 +19,8 @@ export interface AdminDbLike {
   subscribeQuery?(q: any, cb?: (payload: any) => void, opts?: any): any;
   /** `rooms.getPresence(roomType, roomId)` (GET /admin/rooms/presence); the presence cases need it. */
   rooms?: { getPresence(roomType: string, roomId: string): Promise<any> };
+  /** `db.storage` (uploadFile, delete, deleteMany, list, getDownloadUrl); the storage cases need it. */
+  storage?: any;
 }
 
 /**

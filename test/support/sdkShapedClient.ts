@@ -30,6 +30,7 @@ export interface GeneratedClientLike {
   subscribeQuery(query: any, onResult?: any, opts?: any): any;
   auth: any;
   rooms: { getPresence(roomType: string, roomId: string): Promise<any> };
+  storage?: any;
   entities: Record<string, { tx(ref: unknown): GeneratedChain }>;
 }
 
@@ -177,6 +178,7 @@ export function sdkShapedClient(gen: GeneratedClientLike, usage: AdapterUsage = 
         return gen.rooms.getPresence(roomType, roomId);
       },
     },
+    storage: gen.storage,
     asUser: (who) => sdkShapedClient(gen.asUser(who), usage),
     subscribeQuery: (q, cb, opts) => {
       usage.calls++;

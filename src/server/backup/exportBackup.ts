@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import yazl from 'yazl';
 import type { Engine } from '../engine.js';
-import type { BlobStore } from './blobStore.js';
+import type { BlobStore } from '../files/blobStore.js';
 import type { BackupConfig } from './config.js';
 import type { BackupProgress } from './progress.js';
 import type { BackupSource } from './source.js';

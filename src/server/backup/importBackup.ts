@@ -17,7 +17,7 @@ import { numberedLines } from './lines.js';
 import { LineError, parseEntityLine } from './entityLine.js';
 import { StagingApp, StagingConflict, type StagedLine } from './staging.js';
 import { swapInStaged } from './swap.js';
-import type { BlobStore } from './blobStore.js';
+import type { BlobStore } from '../files/blobStore.js';
 import type { BackupProgress } from './progress.js';
 import { fileLocationsOf } from './appFiles.js';
 

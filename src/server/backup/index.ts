@@ -3,7 +3,7 @@
 export { importBackup, type ImportBackupOptions, type ImportSummary } from './importBackup.js';
 export { exportBackup, exportRemoteBackup, type ExportSummary, type ExportOptions } from './exportBackup.js';
 export type { RemoteApp } from './remoteSource.js';
-export { type BlobStore, MemoryBlobStore } from './blobStore.js';
+export type { BlobStore } from '../files/blobStore.js';
 export { BackupError } from './errors.js';
 export { parseConfig, defsToRuntimeSchema, type BackupConfig, type SchemaDefs } from './config.js';
 export { readBackupConfig } from './readConfig.js';

@@ -6,7 +6,7 @@ import type { Engine } from '../engine.js';
 import { RulesPolicy } from '../permissions/policy.js';
 import type { Attr } from '../storage/attrs.js';
 import { BackupError } from './errors.js';
-import type { BlobStore } from './blobStore.js';
+import type { BlobStore } from '../files/blobStore.js';
 import { attrsToDefs } from './schemaDefs.js';
 import type { BackupSource, FileRow } from './source.js';
 import { fileLocationsOf } from './appFiles.js';

@@ -28,8 +28,17 @@ import { queryPermsCheckPost, transactPermsCheckPost } from './permsCheckRoutes.
 import type { Services } from './services.js';
 import { presenceGet } from './presenceRoutes.js';
 import { webhookRoute } from './webhookRoutes.js';
+import {
+  fileDelete,
+  filesDelete,
+  filesGet,
+  signedDownloadUrlGet,
+  signedUploadUrlPost,
+  storageRawRoute,
+  type RawHandler,
+} from './storageRoutes.js';
 
-type Handler = (req: ApiRequest, s: Services) => Json;
+type Handler = (req: ApiRequest, s: Services, res: Response) => Json;
 type StreamHandler = (req: ApiRequest, s: Services, res: Response) => void;
 
 const ROUTES: Record<string, Handler> = {
@@ -48,13 +57,32 @@ const ROUTES: Record<string, Handler> = {
   'POST /admin/sign_in_guest': signInGuestPost,
   'POST /runtime/auth/verify_refresh_token': verifyRefreshTokenPost,
   'GET /health/system': healthGet,
-  // Presence (parity helper): no WebSocket peers locally, only sessions tests register.
+  // Presence: no WebSocket peers locally, only sessions tests register.
   'GET /admin/rooms/presence': presenceGet,
+  // Storage (the upload and blob downloads are raw routes, below).
+  'DELETE /admin/storage/files': fileDelete,
+  'POST /admin/storage/files/delete': filesDelete,
+  'GET /admin/storage/files': filesGet,
+  'GET /admin/storage/signed-download-url': signedDownloadUrlGet,
+  'POST /admin/storage/signed-upload-url': signedUploadUrlPost,
 };
 
 const STREAM_ROUTES: Record<string, StreamHandler> = {
   'POST /admin/subscribe-query': subscribeQueryStream,
 };
+
+/** Routes that stream the request body themselves instead of the JSON body reader (file uploads, blob downloads). */
+const RAW_ROUTES: ((method: string, path: string) => RawHandler | undefined)[] = [storageRawRoute];
+
+function rawRoute(req: IncomingMessage, services: Services): RawHandler | undefined {
+  if (!services.files) return undefined;
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  for (const match of RAW_ROUTES) {
+    const handler = match(req.method ?? 'GET', path);
+    if (handler) return handler;
+  }
+  return undefined;
+}
 
 const NOT_FOUND = { message: "Oops! We couldn't match this route." };
 
@@ -68,45 +96,49 @@ export function createHandler(services: Services): (req: IncomingMessage, res: S
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
-  let request: ApiRequest;
+  const raw = rawRoute(req, services);
+  if (raw) return answer(res, services, `${req.method} ${req.url}`, () => raw(req, res, services));
+  const request = await readOrRefuse(req, res, services);
+  if (!request) return;
+  const route = `${request.method} ${request.path}`;
+  const stream = services.live ? STREAM_ROUTES[route] : undefined;
+  if (stream) return answer(res, services, route, () => stream(request, services, res));
+  // Then the routes with parameters in their paths: the platform's (instant-cli) and the webhooks' (JWKS,
+  // payloads, the manager's /dash routes).
+  const handler =
+    ROUTES[route] ?? platformRoute(request.method, request.path) ?? (services.webhooks ? webhookRoute(request) : undefined);
+  if (!handler) return sendJson(res, 404, NOT_FOUND);
+  return answer(res, services, route, () => sendJson(res, 200, handler(request, services, res)));
+}
+
+/** The request with its JSON body, or undefined when it was refused (malformed, too large, client gone). */
+async function readOrRefuse(req: IncomingMessage, res: ServerResponse, services: Services): Promise<ApiRequest | undefined> {
   try {
-    request = await readRequest(req, services.limits);
+    return await readRequest(req, services.limits);
   } catch (e) {
-    if (e instanceof MalformedJson) return sendText(res, 400, 'Malformed JSON in request body.');
-    if (e instanceof ClientGone) return;
+    if (e instanceof MalformedJson) return void sendText(res, 400, 'Malformed JSON in request body.');
+    if (e instanceof ClientGone) return undefined;
     if (e instanceof BodyTooLarge) {
       // The rest of the body is not wanted: close the connection once the 413 is out.
       res.setHeader('connection', 'close');
-      return sendJson(res, 413, tooLargeError(e.limit).body());
+      return void sendJson(res, 413, tooLargeError(e.limit).body());
     }
-    if (e instanceof InstantError) return sendJson(res, e.status, e.body());
+    if (e instanceof InstantError) return void sendJson(res, e.status, e.body());
     throw e;
-  }
-  const route = `${request.method} ${request.path}`;
-  const stream = services.live ? STREAM_ROUTES[route] : undefined;
-  const handler = ROUTES[route] ?? platformRoute(request.method, request.path);
-  // Webhooks: the JWKS, payloads and the manager's /dash routes (paths with parameters, matched apart).
-  const webhook = handler !== undefined || stream || !services.webhooks ? undefined : webhookRoute(request);
-  if (webhook) return respond(res, services, request, () => webhook(request, services, res));
-  if (!handler && !stream) return sendJson(res, 404, NOT_FOUND);
-  try {
-    if (stream) stream(request, services, res);
-    else sendJson(res, 200, handler(request, services));
-  } catch (e) {
-    if (res.headersSent) throw e;
-    const error = toInstantError(e);
-    if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
-    sendJson(res, error.status, error.body());
   }
 }
 
-/** A handler's 200 body, or its error translated like any other handler's. */
-function respond(res: ServerResponse, services: Services, request: ApiRequest, run: () => Json): void {
+/**
+ * Runs a route; what it throws is answered as util/http.clj `wrap-errors` would, unless the route has
+ * started its own response (streams, raw routes), when it is the connection's problem.
+ */
+async function answer(res: ServerResponse, services: Services, route: string, run: () => void | Promise<void>): Promise<void> {
   try {
-    sendJson(res, 200, run());
+    await run();
   } catch (e) {
+    if (res.headersSent) throw e;
     const error = toInstantError(e);
-    if (error.status >= 500) services.log(`[instant-codegen] ${request.method} ${request.path} failed: ${describe(e)}`);
+    if (error.status >= 500) services.log(`[instant-codegen] ${route} failed: ${describe(e)}`);
     sendJson(res, error.status, error.body());
   }
 }

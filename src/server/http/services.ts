@@ -9,6 +9,8 @@ import type { EmailHook } from '../auth/email.js';
 import type { SchemaIR } from '../../ir/types.js';
 import type { RoomPresence } from '../presence/rooms.js';
 import type { WebhookService } from '../webhooks/index.js';
+import type { Files } from '../files/files.js';
+import type { BlobStore } from '../files/blobStore.js';
 
 export interface Services {
   engine: Engine;
@@ -30,4 +32,8 @@ export interface Services {
   presence?: RoomPresence;
   /** Webhook delivery, payloads, signing keys and the manager routes. */
   webhooks?: WebhookService;
+  /** `$files` and `db.storage` (files/); without it the storage routes are unknown. */
+  files?: Files;
+  /** Where file contents live (the same store `files` writes to), for programmatic use such as backups. */
+  blobStore?: BlobStore;
 }

@@ -15,6 +15,7 @@ import { compileWhere, MissingAttr, resolveLink, type CompiledWhere, type Hop } 
 import { planPage, type PageSpec } from './pagination.js';
 import { CANDIDATE_CAP, topRows, type IndexAccess } from './topRows.js';
 import { pageInfoOf, type PageInfo } from './pageInfo.js';
+import { addFileUrl } from '../files/fileRows.js';
 
 export interface QueryOptions {
   /** `inference?`: has-one links become an object or null instead of an array. */
@@ -35,6 +36,8 @@ export interface QueryOptions {
    * `aggregate: 'count'` forms) when given; only subscriptions return it (reactive/query.clj).
    */
   meta?: ResultMeta;
+  /** The signed url of a `$files` blob by location id; `$files` rows get a `url` when given (files/fileRows.ts). */
+  fileUrl?: ((locationId: string) => string) | undefined;
 }
 
 /** util/instaql.clj `instaql-nodes->object-meta`, keyed by top-level form. */
@@ -77,7 +80,7 @@ export function runQuery(
   const planner = new Planner(attrs, reader, root, options, filter);
   const plans = forms.map((form) => planner.plan(form, form.k));
   const indexes = { store, app: store.keys.app(appId), cap: options.candidateCap ?? CANDIDATE_CAP };
-  const evaluator = new Evaluator(options.useIndexes === false ? undefined : indexes, reader, filter, options.meta);
+  const evaluator = new Evaluator(options.useIndexes === false ? undefined : indexes, reader, filter, options.meta, options.fileUrl);
   const result: JsonObject = {};
   for (const plan of plans) setKey(result, plan.form.k, evaluator.top(plan));
   return result;
@@ -152,6 +155,7 @@ class Evaluator {
     private readonly reader: QueryReader,
     private readonly filter: QueryFilter | undefined,
     private readonly meta?: ResultMeta,
+    private readonly fileUrl?: (locationId: string) => string,
   ) {}
 
   top(plan: Plan): Json {
@@ -199,6 +203,7 @@ class Evaluator {
       if (label === 'id' || (wanted && !wanted.has(label)) || hidden.has(label)) continue;
       setKey(obj, label, value);
     }
+    if (plan.etype === '$files' && this.fileUrl) addFileUrl(obj, this.reader.entity(plan.etype, eid), plan.form.options.fields, this.fileUrl);
     return obj;
   }
 
