@@ -17,7 +17,7 @@ describe('files that skip prettier are laid out exactly as prettier would', () =
       const { ir } = await loadSchema(fixtureSchema(name));
       const normalized = await normalizeTypeTexts(ir);
       for (const output of ['ts', 'dts'] as const) {
-        const files = emitClient(normalized, { outDir: path.join(path.dirname(fixtureSchema(name)), 'instant.gen'), toolVersion: '0', settings: settingsOf({ output }) });
+        const files = emitClient(normalized, { outDir: path.join(path.dirname(fixtureSchema(name)), 'instant.gen'), toolVersion: '0', settings: settingsOf({ output, testing: true }) });
         const checked = [...files.final].filter((f) => !f.endsWith('.md'));
         expect(checked.length).toBeGreaterThan(0);
         for (const file of checked) {
@@ -34,7 +34,7 @@ describe('files that skip prettier are laid out exactly as prettier would', () =
     const entities = asTypes.map((t, n) => `    e${n}: i.entity({ a: i.string(), b: i.number() }).asType<${t}>(),`).join('\n');
     fs.writeFileSync(path.join(dir, 'instant.schema.ts'), `import { i } from '@instantdb/core';\nexport default i.schema({\n  entities: {\n${entities}\n  },\n});\n`);
     const { ir } = await loadSchema(path.join(dir, 'instant.schema.ts'));
-    const files = emitClient(await normalizeTypeTexts(ir), { outDir: path.join(dir, 'instant.gen'), toolVersion: '0', settings: settingsOf({}) });
+    const files = emitClient(await normalizeTypeTexts(ir), { outDir: path.join(dir, 'instant.gen'), toolVersion: '0', settings: settingsOf({ testing: true }) });
     const modules = [...files.keys()].filter((f) => f.startsWith('entities/'));
     // An intersection in asType is left to prettier.
     expect(modules.filter((f) => !files.final.has(f))).toEqual(['entities/e2.d.ts', 'entities/e2.js']);

@@ -48,8 +48,9 @@ describe('under every strict flag a project may set', () => {
     for (const name of ['todo', 'type-only', 'multi-module', 'escaping', 'all-links']) {
       for (const output of ['ts', 'dts'] as const) {
         const outDir = path.join(dir, name, output);
-        await generate({ schemaFile: fixtureSchema(name), outDir, output });
+        await generate({ schemaFile: fixtureSchema(name), outDir, output, testing: true });
         entries.push(path.join(outDir, output === 'ts' ? 'index.ts' : 'index.d.ts'));
+        entries.push(path.join(outDir, output === 'ts' ? 'schemas.ts' : 'schemas.d.ts'));
         entries.push(path.join(outDir, output === 'ts' ? 'testing.ts' : 'testing.d.ts'));
       }
     }

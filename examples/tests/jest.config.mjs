@@ -3,6 +3,8 @@
 // the schema through import.meta.url); TypeScript goes through esbuild (jest-esbuild.cjs), no Babel.
 export default {
   rootDir: '../..',
+  // Only examples/ is crawled: the rest of the repo holds scratch projects with their own package.json files.
+  roots: ['<rootDir>/examples'],
   testMatch: ['<rootDir>/examples/tests/*.jest.test.ts'],
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -18,5 +18,6 @@ export const GENERATE_FLAGS = {
   output: { choices: ['ts', 'dts'] as const, describe: '"dts" (default): ESM .js files with .d.ts types, cheapest to type-check; "ts": .ts files, compiled with your project (CommonJS projects)' },
   dates: { choices: ['stored', 'date'] as const, describe: 'Dates in results: as stored (number or ISO string), or Date objects' },
   prettier: { choices: ['fixed', 'project'] as const, describe: "Format with the tool's fixed config, or your project's" },
+  testing: { type: 'boolean', describe: 'Also write testing.ts: createTestApp with typed factories, for your tests (imports instant-codegen/testing; ESM)' },
   'from-backup': { type: 'string', requiresArg: true, describe: "Write instant.schema.ts (and instant.perms.ts) from an Instant backup zip's config.json first (at --schema, default ./instant.schema.ts)" },
 } as const satisfies Record<string, FlagSpec>;

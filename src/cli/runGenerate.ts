@@ -29,6 +29,7 @@ export async function runGenerate(args: GenerateArgs, cwd = process.cwd()): Prom
       output: args.output,
       dates: args.dates,
       prettier: args.prettier,
+      testing: args.testing,
     };
     const config = await loadConfig(cwd, args.config);
     if (config.file) log.debug(`config: ${path.relative(cwd, config.file)}`);

@@ -12,6 +12,7 @@ const OPTION_VALUES: Record<keyof Options, 'path' | 'boolean' | readonly string[
   output: ['ts', 'dts'],
   dates: ['stored', 'date'],
   prettier: ['fixed', 'project'],
+  testing: 'boolean',
 };
 
 /**
@@ -38,6 +39,8 @@ export interface EmitSettings {
   output: 'ts' | 'dts';
   dates: 'stored' | 'date';
   prettier: 'fixed' | 'project';
+  /** Emit `testing` (the test kit's entry, which imports `instant-codegen/testing`). */
+  testing: boolean;
 }
 
 export function settingsOf(options: Options): EmitSettings {
@@ -46,5 +49,6 @@ export function settingsOf(options: Options): EmitSettings {
     output: options.output ?? 'dts',
     dates: options.dates ?? 'stored',
     prettier: options.prettier ?? 'fixed',
+    testing: options.testing ?? false,
   };
 }

@@ -58,8 +58,10 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   }
   for (const [file, text] of renderModule('index', indexModule(ctx), output, top)) setLaidOut(files, file, text, true);
   for (const [file, text] of renderModule('schemas', schemasModule(ctx), output, top)) setLaidOut(files, file, text, true);
-  // The test kit's entry (factories, createTestApp).
-  for (const [file, text] of renderModule('testing', testingModule(ctx, schemaPath), output, top)) setLaidOut(files, file, text, true);
+  // The test kit's entry (factories, createTestApp): only when asked for, since it imports instant-codegen itself.
+  if (ctx.settings.testing) {
+    for (const [file, text] of renderModule('testing', testingModule(ctx, schemaPath), output, top)) setLaidOut(files, file, text, true);
+  }
   // Copied types, and possibly a `const` a type refers to: kept as .ts in both modes.
   if (userTypes) files.set('user-types.ts', top + userTypes);
   const runtimeDir = output === 'ts' ? RUNTIME_SOURCES : RUNTIME_BUILT;

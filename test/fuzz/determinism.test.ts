@@ -23,7 +23,7 @@ const writtenRuns = Math.max(10, Math.round(runs / 25));
 const FILE = '/project/instant.schema.ts';
 const OUT = '/project/instant.gen';
 const settingsArb = fc
-  .record({ output: fc.constantFrom<'ts' | 'dts'>('ts', 'dts'), dates: fc.constantFrom<'stored' | 'date'>('stored', 'date'), validation: fc.boolean() })
+  .record({ output: fc.constantFrom<'ts' | 'dts'>('ts', 'dts'), dates: fc.constantFrom<'stored' | 'date'>('stored', 'date'), validation: fc.boolean(), testing: fc.boolean() })
   .map((o) => settingsOf(o));
 
 let root: string | undefined;

@@ -19,7 +19,7 @@ import { schemaArb, specToIR, TYPE_ARGS, type SchemaArbOptions } from './schemaA
 export const PLACEHOLDER_SCHEMA = '/fuzz/instant.schema.ts';
 
 const settingsArb: fc.Arbitrary<EmitSettings> = fc
-  .record({ output: fc.constantFrom<'ts' | 'dts'>('ts', 'ts', 'dts'), dates: fc.constantFrom<'stored' | 'date'>('stored', 'date'), validation: fc.boolean() })
+  .record({ output: fc.constantFrom<'ts' | 'dts'>('ts', 'ts', 'dts'), dates: fc.constantFrom<'stored' | 'date'>('stored', 'date'), validation: fc.boolean(), testing: fc.boolean() })
   .map((o) => settingsOf(o));
 
 /** A random valid schema, the IR the generator sees, random operations on it, and random generator settings. */

@@ -346,6 +346,16 @@ export function specToIR(spec: SchemaSpec, schemaFile: string): SchemaIR {
       if (a.tsType) attr.tsType = a.tsType.text;
     }
   }
+  // Presence attributes keep the same source facts (they type `db.rooms.getPresence`).
+  for (const room of ir.rooms) {
+    const source = spec.rooms.find((r) => r.name === room.name)!;
+    for (const attr of room.presence) {
+      const a = source.presence.find((x) => x.name === attr.name)!;
+      attr.dsl = a.dsl;
+      attr.clientRequired = a.modifiers.includes('clientRequired');
+      if (a.tsType) attr.tsType = a.tsType.text;
+    }
+  }
   return ir;
 }
 

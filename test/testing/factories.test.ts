@@ -30,7 +30,7 @@ afterEach(async () => {
 /** The `testing` entry generated for a fixture, into a scratch folder of the repo. */
 async function generatedKit(fixture: string): Promise<Kit> {
   const outDir = path.join(scratchDir(`factories-${fixture}`), 'instant.gen');
-  await generate({ schemaFile: fixtureSchema(fixture), outDir });
+  await generate({ schemaFile: fixtureSchema(fixture), outDir, testing: true });
   return import(pathToFileURL(path.join(outDir, 'testing.js')).href) as Promise<Kit>;
 }
 
