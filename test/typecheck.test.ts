@@ -64,7 +64,7 @@ describe('type-level contract (test/types/todo.types.ts)', () => {
   for (const output of ['ts', 'dts'] as const) {
     it(`wrong names, values, operators and lookups fail to compile; result types are exact (--output ${output})`, async () => {
       const dir = scratchDir(`types-${output}`);
-      await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'generated/todo'), output });
+      await generate({ schemaFile: fixtureSchema('todo'), outDir: path.join(dir, 'generated/todo'), output, testing: true });
       fs.copyFileSync(path.join(ROOT, 'test/types/todo.types.ts'), path.join(dir, 'todo.types.ts'));
       fs.copyFileSync(path.join(ROOT, 'test/types/testing.types.ts'), path.join(dir, 'testing.types.ts'));
       const { code, output: errors } = typecheck([path.join(dir, 'todo.types.ts'), path.join(dir, 'testing.types.ts')], { types: ['node'] });

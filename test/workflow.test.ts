@@ -109,7 +109,7 @@ describe('configuration', () => {
     const { code, stderr } = runCli(['generate'], { cwd: dir });
     expect(code).toBe(1);
     expect(stderr).toMatch(/invalid instant-codegen config in .*instant-codegen\.config\.json: .*dates: .*outt/s);
-    expect(stderr).toMatch(/fix: Allowed keys: schema, out, validation, output, dates, prettier/);
+    expect(stderr).toMatch(/fix: Allowed keys: schema, out, validation, output, dates, prettier, testing/);
   });
 
   it('--silent prints nothing; errors still set the exit code', () => {

@@ -11,7 +11,7 @@ export const OptionsSchema = z
     validation: z.boolean().optional().describe('validate queries and transactions before sending (the client default)'),
     output: z.enum(['ts', 'dts']).optional().describe('"dts" (default): .js files with .d.ts types; "ts": .ts files'),
     dates: z.enum(['stored', 'date']).optional().describe('"stored": dates as the server returns them; "date": Date objects'),
-    testing: z.boolean().optional().describe('also write testing.ts: createTestApp and typed factories (imports instant-codegen/testing, ESM only)'),
     prettier: z.enum(['fixed', 'project']).optional().describe('"fixed": the tool\'s own config; "project": the config prettier finds for the output folder'),
+    testing: z.boolean().optional().describe('also write testing.ts: createTestApp and typed factories (imports instant-codegen/testing, ESM only)'),
   })
   .strict();

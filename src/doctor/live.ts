@@ -1,21 +1,9 @@
 // Reads a live app over the admin API: `GET /health/system` (is the server there at all) and
-// `GET /admin/schema` (its attrs; instant/admin/routes.clj schema-get, shaped by model/schema.clj attrs->schema).
+// `GET /admin/schema` (its attrs; parsed by util/adminSchema.ts).
 
-export interface LiveAttr {
-  etype: string;
-  label: string;
-  valueType: string;
-  cardinality: string;
-  unique: boolean;
-  indexed: boolean;
-  required: boolean;
-  checkedType: string | null;
-  catalog: string;
-  revEtype?: string;
-  revLabel?: string;
-  onDelete?: string;
-  onDeleteReverse?: string;
-}
+import { parseSchemaResponse, type AdminSchemaAttr } from '../util/adminSchema.js';
+
+export type LiveAttr = AdminSchemaAttr;
 
 export interface LiveTarget {
   apiUri: string;
@@ -61,40 +49,6 @@ export async function readLiveApp(target: LiveTarget, masked: string): Promise<L
   } catch (error) {
     return { ok: false, problem: `${base}/admin/schema did not answer with a schema (${(error as Error).message}).` };
   }
-}
-
-type JsonAttr = Record<string, unknown>;
-
-/** `{schema: {refs: {"a-b-c-d": attr}, blobs: {etype: {label: attr}}}}` → flat attrs. */
-export function parseSchemaResponse(body: unknown): LiveAttr[] {
-  const schema = (body as { schema?: { refs?: Record<string, JsonAttr>; blobs?: Record<string, Record<string, JsonAttr>> } })?.schema;
-  if (!schema || typeof schema !== 'object') throw new Error('no "schema" key');
-  const attrs = [...Object.values(schema.refs ?? {}), ...Object.values(schema.blobs ?? {}).flatMap((byLabel) => Object.values(byLabel ?? {}))];
-  return attrs.map(toLiveAttr);
-}
-
-function toLiveAttr(a: JsonAttr): LiveAttr {
-  const fwd = a['forward-identity'] as unknown[] | undefined;
-  const rev = a['reverse-identity'] as unknown[] | undefined;
-  if (!Array.isArray(fwd) || fwd.length < 3) throw new Error(`an attr without forward-identity: ${JSON.stringify(a).slice(0, 200)}`);
-  const out: LiveAttr = {
-    etype: String(fwd[1]),
-    label: String(fwd[2]),
-    valueType: String(a['value-type']),
-    cardinality: String(a.cardinality),
-    unique: a['unique?'] === true,
-    indexed: a['index?'] === true,
-    required: a['required?'] === true,
-    checkedType: typeof a['checked-data-type'] === 'string' ? a['checked-data-type'] : null,
-    catalog: typeof a.catalog === 'string' ? a.catalog : 'user',
-  };
-  if (Array.isArray(rev) && rev.length >= 3) {
-    out.revEtype = String(rev[1]);
-    out.revLabel = String(rev[2]);
-  }
-  if (typeof a['on-delete'] === 'string') out.onDelete = a['on-delete'];
-  if (typeof a['on-delete-reverse'] === 'string') out.onDeleteReverse = a['on-delete-reverse'];
-  return out;
 }
 
 /** The error body's `message` (Instant's error shape), with the token blanked: Instant echoes it in `hint.args`. */

@@ -10,6 +10,7 @@ import { findSchemaFile } from '../schema/findSchemaFile.js';
 import { compareAttrs } from './compare.js';
 import { readLiveApp, type LiveTarget } from './live.js';
 import { differenceLines, formatReport, type Section } from './report.js';
+import { readManifest } from '../write/manifest.js';
 import { maskToken } from '../util/maskToken.js';
 
 export interface DoctorOptions extends LiveTarget {
@@ -75,7 +76,10 @@ async function generatedSection(schemaFile: string, settings: Awaited<ReturnType
   const title = `generated client ${rel(cwd, outDir)}`;
   if (!fs.existsSync(outDir)) return { title, notes: [], problems: ['not generated yet: run `instant-codegen generate`'] };
   try {
-    const result = await generate({ ...settings, schemaFile, outDir, check: true });
+    // The options it was generated with (flags leave no trace in a config), unless the config sets them.
+    const recorded = readManifest(outDir)?.settings;
+    const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+    const result = await generate({ ...recorded, ...given, schemaFile, outDir, check: true });
     if (!result.stale) return { title, notes: ['up to date'], problems: [] };
     const files = [...new Set([...result.diff!.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1]))];
     return { title, notes: [], problems: [`stale (${files.join(', ')} would change): run \`instant-codegen generate\``] };

@@ -2,7 +2,7 @@
 // client, the schema it was generated from, and typed factories (`t.factory.goals.create(...)`) whose
 // table (which attributes to fill, which links to build) is written here from the IR.
 
-import { factorySpecs, type FactorySpecs } from '../testing/factories/spec.js';
+import { factorySpecs, type FactorySpecs } from '../ir/factorySpecs.js';
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
 import { block, importLine, methodSignature, quote } from './layout.js';

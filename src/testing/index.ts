@@ -14,13 +14,13 @@ import { rulesFor, schemaFor, type FileRef } from './inputs.js';
 import { AppMailbox, type Mailbox, type OutgoingEmail } from './mailbox.js';
 import { acquireServer, releaseServer, routeEmails } from './sharedServer.js';
 import { factorySet, type FactoryClient, type FactorySetOptions } from './factories/createFactories.js';
-import type { FactorySpecs } from './factories/spec.js';
+import type { FactorySpecs } from '../ir/factorySpecs.js';
 
 export { closeTestServer } from './sharedServer.js';
 export type { Mailbox, OutgoingEmail, FileRef };
 export { createFactories } from './factories/createFactories.js';
 export type { CreateOptions, FactoryClient, FactorySetOptions, UntypedEntityFactory, WithValue } from './factories/createFactories.js';
-export type { AttrFill, EntityFactorySpec, FactorySpecs, LinkSpec } from './factories/spec.js';
+export type { AttrFill, EntityFactorySpec, FactorySpecs, LinkSpec } from '../ir/factorySpecs.js';
 export type { CheckedWith, FactoryInput, FactoryOptions, ManyWith, OneWith, WithQuery } from './factories/types.js';
 
 /** What a client needs to reach the test app; the same fields as `createClient` and `init` take. */

@@ -20,6 +20,8 @@ export interface Manifest {
   outputs: Record<string, string>;
   entities: number;
   links: number;
+  /** The settings it was generated with (what `doctor` checks staleness with when no config says otherwise). */
+  settings?: EmitSettings;
 }
 
 function relative(outDir: string, file: string): string {
@@ -53,20 +55,24 @@ export function createManifest(
     outputs: Object.fromEntries([...outputs].map(([file, content]) => [file, sha256(content)]).sort(([a], [b]) => (a < b ? -1 : 1))),
     entities: info.entities,
     links: info.links,
+    settings,
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** The manifest of an output folder that needs no work, or undefined. Reads files and hashes; loads nothing heavy. */
-export function upToDateManifest(outDir: string, settings: EmitSettings, version: string): Manifest | undefined {
-  const file = path.join(outDir, MANIFEST_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  let manifest: Manifest;
+/** The manifest of an output folder, if it has a readable one. */
+export function readManifest(outDir: string): Manifest | undefined {
   try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(path.join(outDir, MANIFEST_FILE), 'utf8')) as Manifest;
   } catch {
     return undefined;
   }
+}
+
+/** The manifest of an output folder that needs no work, or undefined. Reads files and hashes; loads nothing heavy. */
+export function upToDateManifest(outDir: string, settings: EmitSettings, version: string): Manifest | undefined {
+  const manifest = readManifest(outDir);
+  if (!manifest) return undefined;
   if (manifest.version !== version || hashInputs(outDir, manifest.inputs, settings, version) !== manifest.inputsHash) return undefined;
   for (const [output, hash] of Object.entries(manifest.outputs)) {
     const target = path.join(outDir, output);

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate.js';
 import type { FactorySpecs } from '../../src/testing/index.js';
-import { factorySpecs } from '../../src/testing/factories/spec.js';
+import { factorySpecs } from '../../src/ir/factorySpecs.js';
 import { loadSchema } from '../../src/schema/loadSchema.js';
 import * as todoKit from '../../fixtures/todo/instant.gen/testing.js';
 import { ROOT, fixtureSchema, scratchDir } from '../support/paths.js';

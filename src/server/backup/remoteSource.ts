@@ -5,7 +5,7 @@
 // which keeps the order.
 
 import { Readable } from 'node:stream';
-import { parseSchemaResponse, type LiveAttr } from '../../doctor/live.js';
+import { parseSchemaResponse, type AdminSchemaAttr } from '../../util/adminSchema.js';
 import { BackupError } from './errors.js';
 import { attrsToDefs } from './schemaDefs.js';
 import type { BackupSource, FileRow } from './source.js';
@@ -24,7 +24,7 @@ type Row = Record<string, unknown>;
 export function remoteSource(app: RemoteApp): BackupSource {
   const base = (app.apiUri ?? 'https://api.instantdb.com').replace(/\/+$/, '');
   const headers = { 'content-type': 'application/json', 'app-id': app.appId, authorization: `Bearer ${app.adminToken}` };
-  let attrs: Promise<LiveAttr[]> | undefined;
+  let attrs: Promise<AdminSchemaAttr[]> | undefined;
   const loadAttrs = () => (attrs ??= request(`${base}/admin/schema`, { headers }).then(parseSchemaResponse));
   const exportedAt = Date.now();
   const pageSize = app.pageSize ?? 500;

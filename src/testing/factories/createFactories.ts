@@ -3,7 +3,7 @@
 // all in one transaction through the client (so its validators see every value), and reads the entity
 // back through the client (so dates and links come back as the client returns them).
 
-import type { EntityFactorySpec, FactorySpecs } from './spec.js';
+import type { EntityFactorySpec, FactorySpecs } from '../../ir/factorySpecs.js';
 import { fillValue, randomStream, uuidFrom } from './values.js';
 
 /** The part of a generated client the factories use. */

@@ -2,7 +2,7 @@
 // and the links it can build. The generator writes this table into `instant.gen/testing` (so factories
 // work without loading the schema), and it is plain JSON so the emitted text is deterministic.
 
-import type { EntityIR, SchemaIR, ValueType } from '../../ir/types.js';
+import type { EntityIR, SchemaIR, ValueType } from './types.js';
 
 /**
  * How the factory fills a required attribute: a value of that type (`unique` ones get the entity's
