@@ -2,7 +2,7 @@
 // open), streaming each entry and checking its CRC-32, which yauzl leaves to the caller: a damaged entry
 // fails with its name instead of restoring wrong bytes.
 
-import { Transform, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { BackupError } from './errors.js';
@@ -45,25 +45,30 @@ async function* iterate(zip: yauzl.ZipFile, file: string): AsyncGenerator<ZipEnt
 function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
-      if (err) return reject(new BackupError(`cannot be read (${err.message}). The zip is damaged: download the backup again.`, entry.fileName));
-      const checked = stream.pipe(crcCheck(entry));
-      stream.on('error', (e) => checked.destroy(new BackupError(`cannot be read (${e.message}). The zip is damaged: download the backup again.`, entry.fileName)));
-      resolve(checked);
+      if (err) return reject(damaged(entry, err));
+      // Lazy: nothing is read, and so no error raised, until the caller reads. A piped Transform would start
+      // at once, and fail a small entry's CRC check before anyone listens (an uncaught 'error').
+      resolve(Readable.from(checkedBytes(stream, entry)));
     });
   });
 }
 
-function crcCheck(entry: yauzl.Entry): Transform {
+/** The entry's bytes, checked against its CRC-32 (yauzl checks sizes, not CRCs) once they are all read. */
+async function* checkedBytes(stream: Readable, entry: yauzl.Entry): AsyncGenerator<Buffer> {
   let crc = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, callback) {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       crc = crc32(chunk, crc);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      if (crc >>> 0 !== entry.crc32 >>> 0) {
-        callback(new BackupError('fails its CRC-32 check (its bytes are not the ones zipped). The zip is damaged: download the backup again.', entry.fileName));
-      } else callback();
-    },
-  });
+      yield chunk;
+    }
+  } catch (e) {
+    throw damaged(entry, e as Error);
+  }
+  if (crc >>> 0 !== entry.crc32 >>> 0) {
+    throw new BackupError('fails its CRC-32 check (its bytes are not the ones zipped). The zip is damaged: download the backup again.', entry.fileName);
+  }
+}
+
+function damaged(entry: yauzl.Entry, error: Error): BackupError {
+  return new BackupError(`cannot be read (${error.message}). The zip is damaged: download the backup again.`, entry.fileName);
 }
