@@ -127,25 +127,21 @@ describe('round trip', () => {
     expect((await snapshot(again.appId, 'roundtrip-2')).entities).toEqual(original.entities);
   });
 
-  it('exports through the admin API of a running server (--app-id/--admin-token/--api-uri) the same content', async () => {
+  it('exports through the admin API of a running server (--app-id/--admin-token/--api-uri) the same content, files too', async () => {
     const { exportRemoteBackup } = await import('../../src/server/backup/index.js');
     const app = newApp();
-    const spec = backupSpec();
-    // $files urls are served by the files capability (src/server/files); without it, no blobs to download.
-    spec.entities.$files = [];
-    delete (spec.entities.authors[0] as any).entity.avatar;
-    spec.files = {};
-    spec.config.counts = { ...(spec.config.counts as object), $files: 0 };
-    await writeBackupZip(zipPath('nofiles.zip'), spec);
-    await server.importBackup(zipPath('nofiles.zip'), { appId: app.appId });
+    await server.importBackup(good, { appId: app.appId });
     const out = zipPath('remote.zip');
+    // Blobs come from the `$files` urls the local server signs and serves (src/server/files).
     await exportRemoteBackup({ out, appId: app.appId, adminToken: app.adminToken, apiUri: server.url, pageSize: 2 });
     const remote = await readBackupZip(out);
     const strip = (c: Record<string, string[]>) => Object.fromEntries(Object.entries(c).filter(([, ls]) => ls.length > 0).map(([ns, ls]) => [ns, ls.map((l) => JSON.stringify(JSON.parse(l).entity)).sort()]));
-    const original = await readBackupZip(zipPath('nofiles.zip'));
+    const original = await readBackupZip(good);
     // createdAt is not readable through the admin API: entities and links are compared.
     expect(strip(remote.entities)).toEqual(strip(original.entities));
-    expect(remote.config.counts).toEqual({ $users: 2, authors: 2, posts: 3 });
+    expect(remote.config.counts).toEqual({ $files: 2, $users: 2, authors: 2, posts: 3 });
+    expect(Object.keys(remote.files)).toHaveLength(2);
+    expect(remote.files).toEqual(original.files);
   });
 });
 
