@@ -68,3 +68,26 @@ describe('the admin token set while generating appears in no generated file and 
     expect(filesHolding(root, TOKEN)).toEqual([]);
   });
 });
+
+describe('the local server keeps its secrets readable by their owner only', () => {
+  it('the data file (webhook signing key, url-signing secret) and its WAL are mode 0600, even if it existed wider', async () => {
+    const { startServer } = await import('../src/server/index.js');
+    const { loadSchema } = await import('../src/schema/loadSchema.js');
+    const dir = scratchDir('secrets-mode');
+    const dataFile = path.join(dir, 'data.db');
+    fs.writeFileSync(dataFile, '');
+    fs.chmodSync(dataFile, 0o644);
+    const server = await startServer({ dataFile, schema: (await loadSchema(fixtureSchema('todo'))).ir, unref: true });
+    try {
+      const res = await fetch(`${server.url}/admin/transact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'app-id': server.appId, authorization: `Bearer ${server.adminToken}` },
+        body: JSON.stringify({ steps: [['update', 'goals', randomUUID(), { title: 'x', priority: 1, done: false }]] }),
+      });
+      expect(res.status).toBe(200);
+      for (const file of [dataFile, `${dataFile}-wal`]) expect(fs.statSync(file).mode & 0o777, file).toBe(0o600);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -20,7 +20,7 @@
 // WITHOUT ROWID secondary indexes carry the primary key, so each index also yields the entity id.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrateFromV1 } from './migrate.js';
 
@@ -99,7 +99,10 @@ export interface OpenOptions {
 }
 
 export function openDatabase({ file }: OpenOptions): Db {
-  if (file) mkdirSync(dirname(file), { recursive: true });
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    ownerOnly(file);
+  }
   const db = new Database(file ?? ':memory:');
   try {
     configure(db, Boolean(file));
@@ -111,6 +114,15 @@ export function openDatabase({ file }: OpenOptions): Db {
     throw e;
   }
   return db;
+}
+
+/**
+ * The data file holds secrets (the webhook signing key, the url-signing secret, refresh tokens' hashes):
+ * readable by its owner only. SQLite gives the -wal and -shm files the main file's mode.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
 }
 
 function createOrMigrate(db: Db, file: string | undefined): void {
