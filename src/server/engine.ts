@@ -12,6 +12,7 @@ import { syncAttrs } from './schema/schemaAttrs.js';
 import { runQuery, type QueryOptions } from './query/execute.js';
 import { validateAdminSteps } from './transact/steps.js';
 import { createMissingAttrs } from './transact/missingAttrs.js';
+import { storableSteps } from './transact/loneSurrogates.js';
 import { expandSteps, validateTxSteps } from './transact/expand.js';
 import { executeTxSteps, type TxChanges, type TxResult } from './transact/executor.js';
 import type { TxStep } from './transact/txSteps.js';
@@ -196,10 +197,11 @@ export class Engine {
    */
   transact(
     appId: string,
-    steps: unknown[],
+    raw: unknown[],
     opts: { throwOnMissingAttrs: boolean; requester: Requester; policy?: PermissionPolicy; rollbackIf?: () => boolean },
   ): TxResult & { committed: boolean } {
-    validateAdminSteps(steps);
+    validateAdminSteps(raw);
+    const steps = storableSteps(raw);
     const policy = opts.policy ?? this.policyFor(appId);
     let result: TxResult | undefined;
     try {

@@ -6,6 +6,7 @@
 // type mismatches against checked attrs and non-uuid link values are validation errors, with Instant's
 // messages (attr_pat.clj).
 
+import { comparedLiteral, comparedWhere } from './whereText.js';
 import { validationError } from '../errors.js';
 import { friendlyName, type Attr, type AttrIndex } from '../storage/attrs.js';
 import { typedValue, type Scalar } from '../storage/sortValue.js';
@@ -207,18 +208,19 @@ function linkLeaf(ctx: WhereContext, label: string, hop: Hop, where: WhereOp): L
 
 type Coerce = (v: Json) => Json | number;
 
-function valueLeaf(ctx: WhereContext, label: string, attr: Attr, where: WhereOp): Leaf {
+function valueLeaf(ctx: WhereContext, label: string, attr: Attr, input: WhereOp): Leaf {
   const values = (eid: string) => ctx.reader.values(eid, attr);
   const errIn = [...ctx.in, '$', 'where', label];
-  if (where.op === 'isNull') {
-    return where.value
+  if (input.op === 'isNull') {
+    return input.value
       ? { test: (eid) => values(eid).every((v) => v === null) }
       : { test: (eid) => values(eid).some((v) => v !== null), index: { kind: 'not-null', attr } };
   }
-  if (where.op !== 'eq' && where.op !== 'in' && where.op !== 'not') {
-    return comparisonLeaf(ctx, errIn, attr, where, values);
+  if (input.op !== 'eq' && input.op !== 'in' && input.op !== 'not') {
+    return comparisonLeaf(ctx, errIn, attr, input, values);
   }
-  const matches = equalityMatcher(ctx, errIn, attr, where);
+  const matches = equalityMatcher(ctx, errIn, attr, input);
+  const where = comparedWhere(input);
   const byInstant = matches !== jsonEqual;
   switch (where.op) {
     case 'eq':
@@ -355,7 +357,7 @@ function comparisonLeaf(
       },
     ]);
   }
-  const target = comparisonValue(ctx, opIn, attr, type, where.value);
+  const target = comparedLiteral(where.op, comparisonValue(ctx, opIn, attr, type, where.value));
   if (where.op === '$like' || where.op === '$ilike') {
     const caseInsensitive = where.op === '$ilike';
     const re = likeToRegExp(String(target), caseInsensitive);

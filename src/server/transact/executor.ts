@@ -8,7 +8,7 @@ import type { Attr, AttrIndex, AttrStore } from '../storage/attrs.js';
 import { InstantError } from '../errors.js';
 import type { TripleStore } from '../storage/triples.js';
 import { ALLOW_ALL, type PermissionPolicy, type Requester } from '../permissions.js';
-import { assertStepsStorable } from './nullChars.js';
+import { assertNamesStorable, assertStepsStorable } from './nullChars.js';
 import { expandCascades, resolveDeleteLookups, validateModes, type DataView } from './preprocess.js';
 import { validateRequired } from './required.js';
 import { LookupRef, type TxOp, type TxStep } from './txSteps.js';
@@ -52,6 +52,7 @@ export function executeTxSteps(opts: ExecuteOptions, steps: TxStep[]): TxResult 
   const writer = new GroupWriter(view, tx.createdAt);
   for (const op of order) {
     const group = grouped.get(op) ?? [];
+    assertNamesStorable(group);
     assertStepsStorable(group);
     runGroup(opts, view, writer, op, group);
   }

@@ -20,6 +20,16 @@ const NULL_BYTES = {
   },
 };
 
+// A text parameter with U+0000 (attr names, `$like` values): Postgres's 22021, exception.clj `default-psql-throw!`.
+const TEXT_PARAM = '500 sql-exception SQL Exception: character-not-in-repertoire';
+
+/** `'ok'` or `status type message` of the error. */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: any) => (e.body ? `${e.status} ${e.body.type} ${e.body.message}` : String(e)),
+  );
+
 /** The first 64 bytes of the value's jsonb text and "...", as Postgres's row detail shows a long column. */
 const shown = (s: string) => `"${s.slice(0, 63)}...`;
 
@@ -162,5 +172,119 @@ export const VALUE_CASES: ConformanceCase[] = [
       return [results, (await countOf(db, 'users')) - before];
     },
     expect: { result: [Array(4).fill(NULL_BYTES.error.message), 0] },
+  },
+  {
+    // attr.clj insert-multi! casts etype and label as text; the driver sends U+0000 as a 0x00 byte.
+    name: 'a null byte in a new namespace, attribute or link label is a 500 sql-exception, and nothing is written',
+    covers: ['attr.clj insert-multi! (attr-table-values)', 'exception.clj default-psql-throw!', 'pgerrors.clj 22021'],
+    fixture: 'zeneca',
+    client: 'plain',
+    run: async (db) => {
+      const before = await countOf(db, 'users');
+      const attempts = [
+        db.tx['us\u0000ers'][id()].update({ handle: 'h' }),
+        db.tx.users[id()].update({ 'full\u0000Name': 'x' }),
+        db.tx.users[id()].link({ 'shel\u0000ves': id() }),
+        db.tx.users[lookup('han\u0000dle', 'x')].update({ fullName: 'x' }),
+      ];
+      const results = [];
+      for (const chunk of attempts) results.push(await failure(db.transact([db.tx.users[id()].update({ handle: `first-${results.length}` }), chunk])));
+      const names = Object.keys((await db.query({ users: { $: { limit: 1 } } })).users[0] ?? {});
+      return [results, (await countOf(db, 'users')) - before, names.filter((n) => n.includes('\u0000'))];
+    },
+    expect: { result: [Array(4).fill(TEXT_PARAM), 0, []] },
+  },
+  {
+    name: 'the sql-exception hint names the condition',
+    covers: ['exception.clj translate-and-throw-psql-exception! (hint: select-keys table condition constraint)'],
+    fixture: 'zeneca',
+    client: 'plain',
+    run: (db) => db.transact(db.tx['go\u0000als'][id()].update({ title: 'x' })),
+    expect: { error: { status: 500, type: 'sql-exception', hint: { table: null, condition: 'character-not-in-repertoire', constraint: null } } },
+  },
+  {
+    // triple.clj delete-entity-multi! sends the namespaces inside jsonb, like values.
+    name: 'a delete in a namespace with a null byte is the null-bytes error',
+    covers: ['triple.clj delete-entity-multi! (?id+etypes as jsonb)'],
+    fixture: 'zeneca',
+    client: 'plain',
+    run: (db) => db.transact(db.tx['us\u0000ers'][id()].delete()),
+    expect: NULL_BYTES,
+  },
+  {
+    // admin/model.clj transform: with a schema, a name nobody declared stops before any SQL.
+    name: 'with a schema, a new name with a null byte is a missing attribute',
+    covers: ['admin/model.clj transform (throw-on-missing-attrs?)'],
+    fixture: 'zeneca',
+    client: 'unchecked',
+    run: (db) => db.transact(db.tx.users[id()].update({ 'full\u0000Name': 'x' })),
+    expect: { error: { status: 400, type: 'validation-failed', hint: { errors: [{ message: 'Attributes are missing in your schema', hint: { attributes: ['users.full\u0000Name'] } }] } } },
+  },
+  {
+    // datalog.clj value->jsonb / in-any cast where values to jsonb; `$like` passes a text parameter.
+    name: 'a null byte in a where value: jsonb comparisons give the null-bytes error, $like the sql-exception',
+    covers: ['datalog.clj value->jsonb, in-any, data-type-comparison', 'exception.clj translate-and-throw-psql-exception!'],
+    fixture: 'checked',
+    run: (db) =>
+      Promise.all(
+        [
+          { label: 'a\u0000' },
+          { label: { $in: ['x', 'a\u0000'] } },
+          { label: { $not: 'a\u0000' } },
+          { string: { $gt: '\u0000' } },
+          { string: { $like: '%\u0000%' } },
+          { string: { $ilike: '\u0000' } },
+        ].map((where) => failure(db.query({ etype: { $: { where } } } as any))),
+      ),
+    expect: {
+      result: [
+        ...Array(4).fill(`400 validation-failed ${NULL_BYTES.error.message}`),
+        TEXT_PARAM,
+        TEXT_PARAM,
+      ],
+    },
+  },
+  {
+    // Names in a query are looked up among the attrs (no SQL): one with a null byte is just unknown.
+    name: 'a null byte in a query namespace or where key answers as any unknown name',
+    covers: ['instaql.clj (attrs resolved in memory)'],
+    fixture: 'checked',
+    client: 'unchecked',
+    run: async (db) => {
+      const answer = (q: Record<string, unknown>) => db.query(q as any).then((r) => JSON.stringify(Object.values(r)), (e: any) => `${e.status} ${e.body?.type}`);
+      return [
+        (await answer({ 'et\u0000ype': {} })) === (await answer({ etypeX: {} })),
+        (await answer({ etype: { $: { where: { 'la\u0000bel': 'a' } } } })) === (await answer({ etype: { $: { where: { labelX: 'a' } } } })),
+      ];
+    },
+    expect: { result: [true, true] },
+  },
+  {
+    name: 'lone surrogates are stored as "?" in values, keys and lookups; where values compare as "?"',
+    covers: ['json.clj ->json (cheshire generate-string)', 'pgjdbc 42.7.3 Utils.encodeUTF8 (server/deps.edn)'],
+    fixture: 'zeneca',
+    run: async (db) => {
+      const a = id();
+      await db.transact(db.tx.users[a].update({ handle: 'lone-\ud800', fullName: 'x\udc00y\ud83d\ude00' }));
+      await db.transact(db.tx.users[lookup('handle', 'lone-\udbff')].update({ fullName: 'by lookup' }));
+      const byValue = await db.query({ users: { $: { where: { handle: 'lone-\udfff' } } } });
+      const all = (await db.query({ users: { $: { where: { handle: { $like: 'lone-%' } } } } })).users;
+      return [
+        byValue.users.map((u: any) => u.id === a),
+        all.map((u: any) => [u.handle, u.fullName]).sort(),
+      ];
+    },
+    expect: { result: [[true], [['lone-?', 'by lookup']]] },
+  },
+  {
+    name: 'lone surrogates in object keys and nested values are stored as "?"',
+    covers: ['json.clj ->json (cheshire generate-string)', 'pgjdbc 42.7.3 Utils.encodeUTF8 (server/deps.edn)'],
+    fixture: 'checked',
+    run: async (db) => {
+      const eid = id();
+      await db.transact(db.tx.etype[eid].update({ unchecked: { 'k\ud800': ['\udc00', { n: 'ok\ud83d\ude00' }] } }));
+      return (await db.query({ etype: { $: { where: { id: eid } } } })).etype[0].unchecked;
+    },
+    expect: { result: { 'k?': ['?', { n: 'ok\ud83d\ude00' }] } },
   },
 ];
