@@ -26,9 +26,19 @@ export function storableJson(value: Json): Json {
 /** Steps that write data reach Postgres as text; `ruleParams` only feed rules and attr steps carry ids. */
 const DATA_ACTIONS = new Set(['create', 'update', 'merge', 'link', 'unlink', 'delete']);
 
+/** Whether any string or key in `value` has a surrogate: a walk without allocations, so clean steps are not copied. */
+function hasSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return ANY_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasSurrogate);
+  if (isObject(value)) {
+    for (const [key, inner] of Object.entries(value)) if (ANY_SURROGATE.test(key) || hasSurrogate(inner)) return true;
+  }
+  return false;
+}
+
 export function storableSteps(steps: AdminStep[]): AdminStep[] {
   return steps.map((step) => {
-    if (!DATA_ACTIONS.has(step[0])) return step;
+    if (!DATA_ACTIONS.has(step[0]) || !hasSurrogate(step)) return step;
     const [action, etype, eid, obj, ...rest] = step;
     const head: AdminStep = [action, storableJson(etype as Json), storableJson(eid as Json)];
     return step.length > 3 ? ([...head, storableJson(obj as Json), ...rest] as AdminStep) : head;
