@@ -58,11 +58,16 @@ export interface NoFieldsQuery {
   [key: string]: unknown;
 }
 
-/** Narrows a row to the attributes picked by `$.fields` (checked first without inference: most queries pick none). */
-export type Picked<Row, Q> = Q extends NoFieldsQuery ? Row : PickedFields<Row, Q>;
-type PickedFields<Row, Q> = Q extends { $: { fields: readonly (infer F)[] } }
-  ? Pick<Row, Extract<F | 'id', keyof Row>>
-  : Row;
+/**
+ * Narrows a row to the attributes picked by `$.fields` (checked first without inference: most queries pick none).
+ * `infer F extends keyof Row`: the query type has already checked the names, so no `Extract` (a distributive
+ * conditional per picked name, counted at every call site).
+ */
+export type Picked<Row extends { id: string }, Q> = Q extends NoFieldsQuery
+  ? Row
+  : Q extends { $: { fields: readonly (infer F extends keyof Row)[] } }
+    ? Pick<Row, F | 'id'>
+    : Row;
 
 /**
  * The type of a query argument: `Q` is inferred from the literal (a conditional target infers to both branches),
