@@ -136,7 +136,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     presence: new RoomPresence(),
     webhooks,
     files: files.files,
-    blobStore: files.blobStore,
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());

@@ -10,7 +10,6 @@ import type { SchemaIR } from '../../ir/types.js';
 import type { RoomPresence } from '../presence/rooms.js';
 import type { WebhookService } from '../webhooks/index.js';
 import type { Files } from '../files/files.js';
-import type { BlobStore } from '../files/blobStore.js';
 
 export interface Services {
   engine: Engine;
@@ -34,6 +33,4 @@ export interface Services {
   webhooks?: WebhookService;
   /** `$files` and `db.storage` (files/); without it the storage routes are unknown. */
   files?: Files;
-  /** Where file contents live (the same store `files` writes to), for programmatic use such as backups. */
-  blobStore?: BlobStore;
 }
