@@ -120,22 +120,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const policy = options.permissions ?? createRulesPolicy(options.rules ?? {}, { rateLimiter });
   const limits = resolveLimits(options.limits);
   const file = options.memory || !options.dataFile ? undefined : options.dataFile;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const db = openDatabase({ file });
   const engine = new Engine(db, policy);
   const files = openFiles(db, engine, file, options.storage);
-  const live = new LiveQueries(engine, limits, { log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
-  const webhooks = new WebhookService(engine, db, { ...options.webhooks, log: options.log ?? ((line) => process.stderr.write(`${line}\n`)) });
-  const services: Services = {
-    engine,
-    users: new Users(engine),
-    magicCodes: new MagicCodes(engine, options.magicCodeExpiryMinutes),
-    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-    limits,
-    live,
-    onEmail: options.onEmail,
-    presence: new RoomPresence(),
-    webhooks,
-    files: files.files,
+  const live = new LiveQueries(engine, limits, { log });
+  const webhooks = new WebhookService(engine, db, { ...options.webhooks, log });
+  const presence = new RoomPresence();
+  const closeAll = () => {
+    live.close();
+    webhooks.close();
+    db.close();
+    files.close();
+  };
+  /** An app's rules (undefined: Instant's defaults); live queries are recomputed under them. */
+  const applyRules = (appId: string, rules: object | undefined) => {
+    engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules, { rateLimiter }));
+    live.refreshApp(appId);
   };
   const addApp = (app: AddAppOptions = {}) => {
     const appId = requireUuid('appId', app.appId ?? randomUUID());
@@ -145,61 +146,56 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (policy) engine.setPolicy(appId, policy);
     return { appId, adminToken };
   };
-  // The platform routes (instant-cli) push rules and create temporary apps through these.
-  services.setRules = (appId, rules) => {
-    engine.setPolicy(appId, createRulesPolicy(rules, { rateLimiter }));
-    live.refreshApp(appId);
+  const services: Services = {
+    engine,
+    users: new Users(engine),
+    magicCodes: new MagicCodes(engine, options.magicCodeExpiryMinutes),
+    log,
+    limits,
+    live,
+    onEmail: options.onEmail,
+    presence,
+    webhooks,
+    files: files.files,
+    // The platform routes (instant-cli) push rules and create temporary apps through these.
+    setRules: applyRules,
+    createApp: (app) => addApp(app),
   };
-  services.createApp = (app) => addApp(app);
   let main: { appId: string; adminToken: string };
-  try {
-    main = addApp({ appId: options.appId, adminToken: options.adminToken });
-  } catch (e) {
-    live.close();
-    webhooks.close();
-    db.close();
-    files.close();
-    throw e;
-  }
   const server = createServer(httpServerOptions(limits), createHandler(services));
   try {
+    main = addApp({ appId: options.appId, adminToken: options.adminToken });
     await listen(server, options.port ?? 0);
   } catch (e) {
-    live.close();
-    webhooks.close();
-    db.close();
-    files.close();
+    closeAll();
     throw e;
   }
   if (options.unref) unrefAll(server);
-  const { port } = server.address() as AddressInfo;
-  webhooks.start(`http://127.0.0.1:${port}`);
-  files.files.origin = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  webhooks.start(url);
+  files.files.origin = url;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     ...main,
     addApp,
     updateSchema: (schema, appId = main.appId) => engine.updateSchema(appId, schema),
-    setRules: (rules, appId = main.appId) => {
-      engine.setPolicy(appId, rules === undefined ? undefined : createRulesPolicy(rules, { rateLimiter }));
-      live.refreshApp(appId);
-    },
+    setRules: (rules, appId = main.appId) => applyRules(appId, rules),
     subscriptionCount: (appId) => live.count(appId),
     resetApp: (appId = main.appId) => {
       engine.wipeData(appId);
       files.files.sweep();
       live.refreshApp(appId);
-      services.presence?.clearApp(appId);
+      presence.clearApp(appId);
     },
     joinRoom: (roomId, peer = {}, appId = main.appId) => {
-      const sessionId = services.presence!.join(appId, roomId, peer);
-      return { sessionId, leave: () => services.presence!.leave(appId, roomId, sessionId) };
+      const sessionId = presence.join(appId, roomId, peer);
+      return { sessionId, leave: () => presence.leave(appId, roomId, sessionId) };
     },
     importBackup: async (file, { appId = main.appId, onProgress, keepRules } = {}) => {
       const { importBackup } = await import('./backup/index.js');
       const summary = await importBackup({ engine, appId, file, blobStore: files.blobStore, onProgress });
-      if (!keepRules) engine.setPolicy(appId, summary.rules ? createRulesPolicy(summary.rules, { rateLimiter }) : undefined);
-      live.refreshApp(appId);
+      if (keepRules) live.refreshApp(appId);
+      else applyRules(appId, summary.rules ?? undefined);
       return summary;
     },
     exportBackup: async (out, { appId = main.appId, onProgress } = {}) => {
