@@ -3,24 +3,11 @@
 // carry (instantdb/instant server/dev-resources/zeneca-backup.zip config.json: `$files` path and url,
 // `$users` email, imageURL and type, and the `$users` linkedPrimaryUser link).
 
+import type { AdminSchemaAttr } from '../../util/adminSchema.js';
 import type { DefAttr, DefLinkSide, SchemaDefs } from './config.js';
 
-/** What both a local attr and one from a remote `GET /admin/schema` provide. */
-export interface AttrLike {
-  etype: string;
-  label: string;
-  valueType: string;
-  cardinality: string;
-  unique: boolean;
-  indexed: boolean;
-  required: boolean;
-  checkedType?: string | null;
-  revEtype?: string;
-  revLabel?: string;
-  onDelete?: string;
-  onDeleteReverse?: string;
-  catalog: string;
-}
+/** What both a local attr and one from a remote `GET /admin/schema` provide (a local attr may lack a checked type). */
+export type AttrLike = Omit<AdminSchemaAttr, 'checkedType'> & { checkedType?: string | null };
 
 const SYSTEM_IN_DEFS = new Set(['$files.path', '$files.url', '$users.email', '$users.imageURL', '$users.type', '$users.linkedPrimaryUser']);
 
