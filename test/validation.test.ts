@@ -77,6 +77,13 @@ describe('plain validators and the zod schemas agree', () => {
     expect(() => checkAttrs(def, 'create', { constructor: 1 }, false)).toThrow('e.constructor: unknown attribute');
     expect(parseAttrSpec('date*')).toEqual({ type: 'date', nullable: true, optional: false });
   });
+
+  it("storage's read-only attributes are named as such, not as unknown", () => {
+    const def: EntityDef = { name: '$files', attrs: { path: 'string' }, readonlyAttrs: { size: 'number' }, links: {} };
+    expect(() => checkAttrs(def, 'update', { size: 1, nope: 2 }, true)).toThrow(
+      "2 problems:\n- $files.size: set by Instant's storage, so update can't write it (only `path` can change).\n- $files.nope: unknown attribute in update",
+    );
+  });
 });
 
 describe('zod is loaded only by schemas.js', () => {

@@ -13,6 +13,7 @@ import { runQuery, type QueryOptions } from './query/execute.js';
 import { validateAdminSteps } from './transact/steps.js';
 import { createMissingAttrs } from './transact/missingAttrs.js';
 import { storableSteps } from './transact/loneSurrogates.js';
+import { assertNoStorageColumnWrites } from './permissions/systemColumns.js';
 import { expandSteps, validateTxSteps } from './transact/expand.js';
 import { executeTxSteps, type TxChanges, type TxResult } from './transact/executor.js';
 import type { TxStep } from './transact/txSteps.js';
@@ -212,6 +213,8 @@ export class Engine {
           ...expandSteps(attrs, steps),
         ];
         validateTxSteps(attrs, txSteps);
+        // Non-admin writes get the whole system-column check with their permission checks.
+        if (opts.requester.admin) assertNoStorageColumnWrites(attrs, txSteps);
         result = executeTxSteps({ store: this.triples, attrStore: this.attrStore, appId, attrs, requester: opts.requester, policy }, txSteps);
         if (opts.rollbackIf?.()) throw new Rollback();
       });

@@ -62,7 +62,14 @@ export function checkAttrs(def: EntitySpec, action: string, value: unknown, part
     if (received === null ? !nullable && type !== 'json' : !ok(received))
       issues.push(`${def.name}.${name}: expected ${expected}, got ${describe(received)} in ${action}.`);
   }
-  const unknown = Object.keys(input).filter((key) => !Object.prototype.hasOwnProperty.call(def.attrs, key));
+  const isOwn = (o: object | undefined, key: string) => !!o && Object.prototype.hasOwnProperty.call(o, key);
+  for (const key of Object.keys(input).filter((k) => isOwn(def.readonlyAttrs, k)))
+    issues.push(
+      `${def.name}.${key}: set by Instant's storage, so ${action} can't write it (only \`path\` can change).`,
+    );
+  const unknown = Object.keys(input).filter(
+    (key) => !isOwn(def.attrs, key) && !isOwn(def.readonlyAttrs, key),
+  );
   if (unknown.length)
     issues.push(
       `${unknown.map((k) => `${def.name}.${k}`).join(', ')}: unknown attribute in ${action}; the schema has no such attribute (regenerate the client if you just added it).`,

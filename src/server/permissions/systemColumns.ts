@@ -1,7 +1,8 @@
-// permissioned_transaction.clj `prevent-system-column-updates`, for non-admin transactions: system
+// permissioned_transaction.clj `prevent-system-column-updates`. For non-admin transactions: system
 // namespaces' own attributes can't be written (only `$users.id`, `$files.id`, `$files.path`, `$streams.id`,
 // which every update of a custom column carries), and system entities can't be deleted (except `$files`).
-// Custom attributes of `$users` stay writable, subject to the `$users` update rule.
+// Custom attributes of `$users` stay writable, subject to the `$users` update rule. For admins too: the
+// `$files` and `$streams` columns only storage sets (size, location-id, ...), "even admins can't update".
 
 import { validationError } from '../errors.js';
 import type { Attr, AttrIndex } from '../storage/attrs.js';
@@ -9,7 +10,7 @@ import { LookupRef, type TxStep } from '../transact/txSteps.js';
 
 const EDITABLE = new Set(['$users.id', '$files.id', '$files.path', '$streams.id']);
 
-/** Instant's `$files` / `$streams` attrs (the local catalog only holds `$users` and the auth namespaces). */
+/** Instant's `$files` / `$streams` attrs, whether the app's schema also declares them or not. */
 const STORAGE_ATTRS = new Set([
   '$files.path',
   '$files.size',
@@ -50,6 +51,24 @@ export function txStepError(step: TxStep, message: string) {
   return validationError('tx-step', vectorize(step), [{ message }]);
 }
 
+type TripleStep = Extract<TxStep, { attrId: string }>;
+const isTripleOp = (step: TxStep): step is TripleStep =>
+  step.op === 'add-triple' || step.op === 'deep-merge-triple' || step.op === 'retract-triple';
+
+function columnError(step: TxStep, attr: Attr) {
+  return txStepError(step, `${attr.etype}.${attr.label} is a system column. You aren't allowed to change this directly.`);
+}
+
+/** The admin half: `$files`/`$streams` columns that only storage writes. */
+export function assertNoStorageColumnWrites(attrs: AttrIndex, steps: readonly TxStep[]): void {
+  for (const step of steps) {
+    if (!isTripleOp(step)) continue;
+    const attr = attrs.get(step.attrId);
+    if (!attr || EDITABLE.has(`${attr.etype}.${attr.label}`) || !STORAGE_ATTRS.has(`${attr.etype}.${attr.label}`)) continue;
+    throw columnError(step, attr);
+  }
+}
+
 export function assertNoSystemWrites(attrs: AttrIndex, steps: readonly TxStep[]): void {
   for (const step of steps) {
     if (step.op === 'delete-entity') {
@@ -58,9 +77,9 @@ export function assertNoSystemWrites(attrs: AttrIndex, steps: readonly TxStep[])
       }
       continue;
     }
-    if (step.op !== 'add-triple' && step.op !== 'deep-merge-triple' && step.op !== 'retract-triple') continue;
+    if (!isTripleOp(step)) continue;
     const attr = attrs.get(step.attrId);
     if (!attr?.etype.startsWith('$') || EDITABLE.has(`${attr.etype}.${attr.label}`) || !isSystemColumn(attr)) continue;
-    throw txStepError(step, `${attr.etype}.${attr.label} is a system column. You aren't allowed to change this directly.`);
+    throw columnError(step, attr);
   }
 }

@@ -317,6 +317,31 @@ export const STORAGE_CASES: StorageCase[] = [
     },
   },
   {
+    // permissioned_transaction.clj `prevent-system-column-updates`: "even admins can't update" the $files
+    // columns only storage sets; `path` stays editable (the rename case above).
+    name: 'an admin transact cannot write $files.size or location-id; nothing changes',
+    run: async (db, ctx) => {
+      const up = await db.storage.uploadFile('sys/col.txt', Buffer.from('abc'));
+      const before = (await files(db))[0];
+      const json = ctx.adminHeaders({ 'content-type': 'application/json' });
+      const res = await ctx.http('POST', '/admin/transact', {
+        headers: json,
+        body: JSON.stringify({ steps: [['update', '$files', up.data.id, { path: 'sys/moved.txt', size: 1 }]] }),
+      });
+      expect(res).toMatchObject({ status: 400, body: { type: 'validation-failed' } });
+      expect(JSON.stringify(res.body)).toContain("$files.size is a system column. You aren't allowed to change this directly.");
+      const locationStep = [['update', '$files', up.data.id, { 'location-id': 'elsewhere' }]];
+      const res2 = await ctx.http('POST', '/admin/transact', { headers: json, body: JSON.stringify({ steps: locationStep }) });
+      expect(JSON.stringify(res2.body)).toContain('$files.location-id is a system column');
+      // Through each client: refused (the SDK's schema and the generated types know no writable `size`).
+      await expect((async () => db.transact(db.tx.$files[up.data.id].update({ size: 1 })))()).rejects.toThrow(
+        ctx.side === 'generated' ? "$files.size: set by Instant's storage, so update can't write it" : /size/,
+      );
+      expect(await files(db)).toEqual([before]);
+      expect((await fetchBytes(before.url)).text).toBe('abc');
+    },
+  },
+  {
     name: 'a blank path is a malformed parameter, a missing one a missing parameter',
     run: async (db, ctx) => {
       await expect(db.storage.uploadFile('   ', Buffer.from('x'))).rejects.toMatchObject({ status: 400, body: { type: 'param-malformed', hint: { in: ['path'] } } });
