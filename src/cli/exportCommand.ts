@@ -55,11 +55,12 @@ export function exportCommand(setExitCode: (code: number) => void): CommandModul
 }
 
 async function exportLocal(args: ExportArgs, out: string, onProgress: Parameters<typeof import('../server/backup/index.js').exportBackup>[0]['onProgress']) {
-  const [{ openDatabase }, { Engine }, { exportBackup, BackupError }, { defaultDataFile, findSchemaFile }] = await Promise.all([
+  const [{ openDatabase }, { Engine }, { exportBackup, BackupError }, { defaultDataFile, findSchemaFile }, { DirBlobStore }] = await Promise.all([
     import('../server/storage/db.js'),
     import('../server/engine.js'),
     import('../server/backup/index.js'),
     import('../server/serve.js'),
+    import('../server/files/index.js'),
   ]);
   const file = args.data ? path.resolve(args.data) : defaultDataFile(findSchemaFile(process.cwd(), args.schema));
   if (!existsSync(file)) throw new UsageError(`--data ${file}: no such data file. Pass the file \`serve --data\` uses.`);
@@ -68,7 +69,9 @@ async function exportLocal(args: ExportArgs, out: string, onProgress: Parameters
     const engine = new Engine(db);
     const appId = appOf(db, `${file}.credentials.json`);
     if (!appId) throw new BackupError(`${file} holds several apps and no ${path.basename(file)}.credentials.json says which one is served. Export through the server's admin API instead: --api-uri --app-id --admin-token.`);
-    return await exportBackup({ engine, appId, out, onProgress });
+    // Read only: a server may be running on this file (its sweeper, not this export, removes orphans).
+    const blobStore = new DirBlobStore(`${file}.files`);
+    return await exportBackup({ engine, appId, out, onProgress, blobStore });
   } finally {
     db.close();
   }

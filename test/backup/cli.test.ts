@@ -90,18 +90,12 @@ describe('serve --import', () => {
   let served: ServeResult;
   afterAll(() => served?.close());
 
-  it('serves the backup (its schema and rules when the project has none), then `export` writes it back', async () => {
+  it('serves the backup (its schema and rules when the project has none), then `export` writes it back, files too', async () => {
     const project = fs.mkdtempSync(path.join(dir, 'serve-'));
     const lines: string[] = [];
-    // $files urls come with the files capability (src/server/files): this backup has no files.
-    const spec = backupSpec();
-    spec.entities.$files = [];
-    delete (spec.entities.authors[0] as any).entity.avatar;
-    spec.files = {};
-    spec.config.counts = { ...(spec.config.counts as object), $files: 0 };
-    const noFiles = path.join(project, 'nofiles.zip');
-    await writeBackupZip(noFiles, spec);
-    served = await runServe({ import: noFiles, cwd: project, handleSignals: false, print: (l) => lines.push(l), log: () => {} });
+    const backup = path.join(project, 'backup.zip');
+    await writeBackupZip(backup, backupSpec());
+    served = await runServe({ import: backup, cwd: project, handleSignals: false, print: (l) => lines.push(l), log: () => {} });
     expect(lines.join('\n')).toMatch(/posts\s+3\s+3/);
     const db = init({ appId: served.appId, adminToken: served.adminToken, apiURI: served.url });
     const r = (await db.query({ posts: { author: {} } })) as any;
@@ -112,6 +106,15 @@ describe('serve --import', () => {
     const e = await runCliAsync(['export', '--out', out, '--api-uri', served.url, '--app-id', served.appId, '--admin-token', served.adminToken], { cwd: project });
     expect(e.stderr).toBe('');
     expect(e.code).toBe(0);
+    const original = await readBackupZip(backup);
     expect((await readBackupZip(out)).config.counts.posts).toBe(3);
+    expect((await readBackupZip(out)).files).toEqual(original.files);
+    // and from the data file itself, while the server runs on it.
+    const local = path.join(project, 'local.zip');
+    const l = await runCliAsync(['export', '--out', local, '--data', served.dataFile!], { cwd: project });
+    expect(l.stderr).toBe('');
+    expect(l.code).toBe(0);
+    expect(Object.keys((await readBackupZip(local)).files)).toHaveLength(2);
+    expect((await readBackupZip(local)).files).toEqual(original.files);
   });
 });
