@@ -99,4 +99,11 @@ const emailParam = z.string().toLowerCase().trim().regex(EMAIL_PATTERN);
 
 export const asUuid = (x: unknown): string | undefined => uuidParam.safeParse(x).data;
 
+/** `string-util/coerce-non-blank-str`. */
+export const asNonBlankString = (x: unknown): string | undefined => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
+
+/** `coerce-string-vec`: a list of strings. */
+export const asStrings = (x: unknown): string[] | undefined =>
+  Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined;
+
 export const asEmail = (x: unknown): string | undefined => emailParam.safeParse(x).data;

@@ -14,7 +14,7 @@ import { parseRules, RuleSet } from '../permissions/rules.js';
 import { queryParam, stepsParam } from './adminRoutes.js';
 import type { Services } from './services.js';
 import { authedAppId, resolveRequester } from './requester.js';
-import { optionalParam, type ApiRequest } from './io.js';
+import { asNonBlankString, optionalParam, type ApiRequest } from './io.js';
 
 /** Admin token checked first, then who to act as; acting as admin is refused. */
 function impersonated(req: ApiRequest, s: Services): Requester {
@@ -24,12 +24,10 @@ function impersonated(req: ApiRequest, s: Services): Requester {
   return requester;
 }
 
-const nonBlank = (x: unknown): string | undefined => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
-
 /** `ip-override` / `origin-override` stand in for where the request comes from. */
 function withOverrides(req: ApiRequest, requester: Requester): Requester {
-  const ip = optionalParam(req, 'body', 'ip-override', nonBlank);
-  const origin = optionalParam(req, 'body', 'origin-override', nonBlank);
+  const ip = optionalParam(req, 'body', 'ip-override', asNonBlankString);
+  const origin = optionalParam(req, 'body', 'origin-override', asNonBlankString);
   return { ...requester, ...(ip ? { ip } : {}), ...(origin ? { origin } : {}) };
 }
 

@@ -5,6 +5,7 @@
 import { paramMalformed, paramMissing, recordNotFound } from '../errors.js';
 import { coerceUuid } from '../json.js';
 import type { Engine } from '../engine.js';
+import { bearerToken } from '../dashAuth.js';
 import type { Users } from '../auth/users.js';
 import type { Requester } from '../permissions.js';
 import type { ApiRequest } from './io.js';
@@ -21,11 +22,10 @@ export function untrustedAppId(req: ApiRequest): string {
   return appId;
 }
 
-/** `req->bearer-token!`: the part after "Bearer ", trimmed; it must be a uuid. */
-function bearerToken(req: ApiRequest): string {
+/** The Bearer token, which on admin routes must be a uuid. */
+function adminToken(req: ApiRequest): string {
   const header = req.headers.authorization;
-  if (!header) throw paramMissing(['headers', 'authorization']);
-  const token = coerceUuid(header.split('Bearer ').pop()!.trim());
+  const token = coerceUuid(bearerToken(header));
   if (!token) throw paramMalformed(['headers', 'authorization'], header);
   return token;
 }
@@ -33,7 +33,7 @@ function bearerToken(req: ApiRequest): string {
 /** Requires an admin token valid for the app. */
 export function authedAppId(req: ApiRequest, engine: Engine): string {
   const appId = untrustedAppId(req);
-  const token = bearerToken(req);
+  const token = adminToken(req);
   if (!engine.apps.tokenMatches(appId, token)) {
     throw recordNotFound('app-admin-token', {
       args: [{ token, 'app-id': appId }],

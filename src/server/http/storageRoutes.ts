@@ -12,7 +12,7 @@ import type { Json } from '../json.js';
 import { coerceContentType, FileTooLarge, fileTooLargeError, nonBlankHeader } from '../files/files.js';
 import { BLOB_ROUTE_PREFIX } from '../files/signedUrls.js';
 import type { Files } from '../files/files.js';
-import { requiredParam, sendJson, type ApiRequest } from './io.js';
+import { asNonBlankString, asStrings, requiredParam, sendJson, type ApiRequest } from './io.js';
 import { ClientGone } from './limits.js';
 import { authedAppId, resolveRequester } from './requester.js';
 import type { Services } from './services.js';
@@ -24,20 +24,18 @@ function filesOf(s: Services): Files {
   return s.files;
 }
 
-const nonBlank = (x: unknown): string | undefined => (typeof x === 'string' && x.trim() !== '' ? x : undefined);
-
 // ---- JSON routes ----
 
 export function fileDelete(req: ApiRequest, s: Services): Json {
   const requester = resolveRequester(req, s.engine, s.users);
-  const filename = requiredParam(req, 'params', 'filename', nonBlank);
+  const filename = requiredParam(req, 'params', 'filename', asNonBlankString);
   const [id] = filesOf(s).deleteByPaths(requester, [filename]);
   return { data: { id: id ?? null } };
 }
 
 export function filesDelete(req: ApiRequest, s: Services): Json {
   const requester = resolveRequester(req, s.engine, s.users);
-  const filenames = requiredParam(req, 'body', 'filenames', (x) => (Array.isArray(x) && x.every((p) => typeof p === 'string') ? (x as string[]) : undefined));
+  const filenames = requiredParam(req, 'body', 'filenames', asStrings);
   const ids = filesOf(s).deleteByPaths(requester, filenames);
   return { data: { ids: ids.filter((id): id is string => id !== null) } };
 }
@@ -49,13 +47,13 @@ export function filesGet(req: ApiRequest, s: Services): Json {
 
 export function signedDownloadUrlGet(req: ApiRequest, s: Services): Json {
   const appId = authedAppId(req, s.engine);
-  const filename = requiredParam(req, 'params', 'filename', nonBlank);
+  const filename = requiredParam(req, 'params', 'filename', asNonBlankString);
   return { data: filesOf(s).downloadUrl(appId, filename) };
 }
 
 export function signedUploadUrlPost(req: ApiRequest, s: Services): Json {
   const appId = authedAppId(req, s.engine);
-  const filename = requiredParam(req, 'body', 'filename', nonBlank);
+  const filename = requiredParam(req, 'body', 'filename', asNonBlankString);
   return { data: filesOf(s).createUploadUrl(appId, filename) };
 }
 

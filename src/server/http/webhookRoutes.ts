@@ -3,12 +3,12 @@
 // are matched here rather than in the router's table.
 
 import type { ServerResponse } from 'node:http';
-import { paramMalformed, paramMissing } from '../errors.js';
+import { paramMalformed } from '../errors.js';
 import { coerceUuid, type Json } from '../json.js';
 import { bearerToken, dashAppId } from '../dashAuth.js';
 import { isnOfTx, txOfIsn } from '../webhooks/isn.js';
 import type { EventRow, WebhookRow, WebhookService } from '../webhooks/index.js';
-import type { ApiRequest } from './io.js';
+import { asNonBlankString, asStrings, optionalParam, requiredParam, type ApiRequest } from './io.js';
 import type { Services } from './services.js';
 
 export type WebhookHandler = (req: ApiRequest, s: Services, res: ServerResponse) => Json;
@@ -54,20 +54,20 @@ function throwMalformed(path: string[], input: unknown): never {
 const DASH_ROUTES: Record<string, (c: DashCall) => Json> = {
   'GET ': (c) => ({ webhooks: c.s.store.list(c.appId).map(webhookJson) }),
   'POST ': (c) => ({
-    webhook: webhookJson(c.s.manager.create(c.appId, { url: urlParam(c.req, true)!, namespaces: stringsParam(c.req, 'namespaces', true)!, actions: stringsParam(c.req, 'actions', true)! })),
+    webhook: webhookJson(c.s.manager.create(c.appId, { url: requiredParam(c.req, 'body', 'url', asNonBlankString), namespaces: requiredParam(c.req, 'body', 'namespaces', asStrings), actions: requiredParam(c.req, 'body', 'actions', asStrings) })),
   }),
   'POST :id': (c) => {
     const body = c.req.body ?? {};
     const params = {
-      ...('url' in body ? { url: urlParam(c.req, true) } : {}),
-      ...('namespaces' in body ? { namespaces: stringsParam(c.req, 'namespaces', true) } : {}),
-      ...('actions' in body ? { actions: stringsParam(c.req, 'actions', true) } : {}),
+      ...('url' in body ? { url: requiredParam(c.req, 'body', 'url', asNonBlankString) } : {}),
+      ...('namespaces' in body ? { namespaces: requiredParam(c.req, 'body', 'namespaces', asStrings) } : {}),
+      ...('actions' in body ? { actions: requiredParam(c.req, 'body', 'actions', asStrings) } : {}),
     };
     return { webhook: webhookJson(c.s.manager.update(c.appId, webhookIdOf(c), params)) };
   },
   'DELETE :id': (c) => ({ webhook: webhookJson(c.s.manager.delete(c.appId, webhookIdOf(c))) }),
   'POST :id/enable': (c) => ({ webhook: webhookJson(c.s.manager.enable(c.appId, webhookIdOf(c))) }),
-  'POST :id/disable': (c) => ({ webhook: webhookJson(c.s.manager.disable(c.appId, webhookIdOf(c), optionalString(c.req, 'reason'))) }),
+  'POST :id/disable': (c) => ({ webhook: webhookJson(c.s.manager.disable(c.appId, webhookIdOf(c), optionalParam(c.req, 'body', 'reason', asNonBlankString))) }),
   'GET :id/events': eventsGet,
   'GET :id/events/*': (c) => ({ event: eventJson(c.s.event(c.appId, webhookIdOf(c), txIdOf(c.isn))) }),
   'POST :id/events/*': (c) => ({ event: eventJson(c.s.resend(c.appId, webhookIdOf(c), txIdOf(c.isn))) }),
@@ -115,37 +115,7 @@ function payloadGet(req: ApiRequest, s: Services, res: ServerResponse, rawApp: s
   return service(s).payload(appId, webhookId, isn, jwt) as unknown as Json;
 }
 
-// ---- parameters and JSON shapes (dash/routes.clj `webhook-row->response`, `webhook-event-row->response`) ----
-
-/** `string-util/coerce-non-blank-str` on `body.url`. */
-function urlParam(req: ApiRequest, required: boolean): string | undefined {
-  const raw = req.body?.url;
-  if (raw === undefined || raw === null || raw === false) {
-    if (required) throw paramMissing(['body', 'url']);
-    return undefined;
-  }
-  if (typeof raw !== 'string' || raw.trim() === '') throw paramMalformed(['body', 'url'], raw);
-  return raw;
-}
-
-/** An optional non-blank string in the body (`reason`). */
-function optionalString(req: ApiRequest, key: string): string | undefined {
-  const raw = req.body?.[key];
-  if (raw === undefined || raw === null || raw === false) return undefined;
-  if (typeof raw !== 'string' || raw.trim() === '') throw paramMalformed(['body', key], raw);
-  return raw;
-}
-
-/** `coerce-string-vec`. */
-function stringsParam(req: ApiRequest, key: string, required: boolean): string[] | undefined {
-  const raw = req.body?.[key];
-  if (raw === undefined || raw === null || raw === false) {
-    if (required) throw paramMissing(['body', key]);
-    return undefined;
-  }
-  if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) throw paramMalformed(['body', key], raw);
-  return raw as string[];
-}
+// ---- JSON shapes (dash/routes.clj `webhook-row->response`, `webhook-event-row->response`) ----
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
