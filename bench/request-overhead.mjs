@@ -1,11 +1,12 @@
 // request-overhead: client-side CPU per request against the local server (another process), for the same
 // query and transaction sent through the generated client, through @instantdb/admin, and through bare fetch.
 //
-//   node bench/request-overhead.mjs [--queries 10000] [--transactions 10000] [--quick]
+//   node bench/request-overhead.mjs [--queries 10000] [--transactions 10000] [--rounds 20] [--quick]
 //
 // Requests are sequential (one in flight). CPU is process.cpuUsage() of this process only: building and
-// validating the request, fetch (undici), and parsing the answer. Each client runs in two rounds (order
-// alternated) after a warm-up; figures are totals over both rounds. "bare fetch" sends the same JSON bodies
+// validating the request, fetch (undici), and parsing the answer. Each client runs in --rounds short rounds
+// (order rotated) after a warm-up; per-request figures are totals over the rounds, ratios are medians of the
+// per-round ratios (clients compared within a round, where they ran back to back). "bare fetch" sends the same JSON bodies
 // (JSON.stringify of the same objects) with the same headers and parses the answer with res.json().
 // The same loops then run with fetch stubbed (a canned Response, no network): the clients' own CPU.
 import fs from 'node:fs';
@@ -14,7 +15,7 @@ import { build } from 'esbuild';
 import * as c from './lib/common.mjs';
 import { startServerProcess } from './lib/server.mjs';
 
-const opts = c.parseArgs(process.argv.slice(2), { queries: 10_000, transactions: 10_000, quick: false });
+const opts = c.parseArgs(process.argv.slice(2), { queries: 10_000, transactions: 10_000, rounds: 20, quick: false });
 if (opts.quick) Object.assign(opts, { queries: 1000, transactions: 1000 });
 const dir = c.mkdirp(path.join(c.WORK, 'requests'));
 const schemaFile = path.join(dir, 'instant.schema.ts');
@@ -49,8 +50,9 @@ const bareSteps = ({ goal, todo, priority }) => [
 
 /** The four ways to send the query and the transaction; `fetchImpl` is what they send with. */
 function makeClients(fetchImpl) {
-  const bare = async (endpoint, body) => {
-    const res = await fetchImpl(`${server.url}${endpoint}?app_id=${server.appId}`, { method: 'POST', headers: server.headers, body: JSON.stringify(body) });
+  const bare = async (endpoint, body, timeoutMs) => {
+    const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+    const res = await fetchImpl(`${server.url}${endpoint}?app_id=${server.appId}`, { method: 'POST', headers: server.headers, body: JSON.stringify(body), signal });
     if (res.status !== 200) throw new Error(`${endpoint}: ${res.status}`);
     return res.json();
   };
@@ -67,7 +69,12 @@ function makeClients(fetchImpl) {
       query: () => bare('/admin/query', { query, 'inference?': true }),
       transact: (k) => bare('/admin/transact', { steps: bareSteps(txArgs(k)), 'throw-on-missing-attrs?': true }),
     },
+    'bare fetch, 30 s timeout': {
+      query: () => bare('/admin/query', { query, 'inference?': true }, 30_000),
+      transact: (k) => bare('/admin/transact', { steps: bareSteps(txArgs(k)), 'throw-on-missing-attrs?': true }, 30_000),
+    },
     generated: typed(createClient({ ...config, fetch: fetchImpl })),
+    'generated, timeoutMs: 0': typed(createClient({ ...config, fetch: fetchImpl, timeoutMs: 0 })),
     'generated, validate: false': typed(createClient({ ...config, fetch: fetchImpl, validate: false })),
     '@instantdb/admin': {
       query: () => sdk.query(query),
@@ -109,31 +116,43 @@ async function measure(fn, count) {
   return { cpuUs: used.user + used.system, wallMs: performance.now() - t, count };
 }
 
-/** Each client, each operation: warm-up, then two rounds (order alternated); totals per client and operation. */
+/**
+ * Each client, each operation: warm-up, then `opts.rounds` short rounds, every client once per round in a
+ * rotated order. A busy machine drifts over seconds (other processes, GC, CPU frequency), so the ratio of two
+ * clients is taken within each round, where they ran back to back, and the median of those is reported.
+ */
 async function runAll(clients) {
+  const names = Object.keys(clients);
   const totals = {};
+  const rounds = {};
   for (const op of ['query', 'transact']) {
     const count = op === 'query' ? opts.queries : opts.transactions;
+    const perRound = Math.max(1, Math.ceil(count / opts.rounds));
     for (const fn of Object.values(clients)) for (let k = 0; k < Math.min(500, count); k++) await fn[op](k); // warm-up
-    for (let round = 0; round < 2; round++) {
-      const names = round ? Object.keys(clients).reverse() : Object.keys(clients);
-      for (const name of names) {
-        const r = await measure(clients[name][op], Math.ceil(count / 2));
+    for (let round = 0; round < opts.rounds; round++) {
+      const order = names.map((_, i) => names[(i + round) % names.length]);
+      for (const name of round % 2 ? order.reverse() : order) {
+        const r = await measure(clients[name][op], perRound);
         const t = ((totals[name] ??= {})[op] ??= { cpuUs: 0, wallMs: 0, count: 0 });
         t.cpuUs += r.cpuUs;
         t.wallMs += r.wallMs;
         t.count += r.count;
+        (((rounds[name] ??= {})[op] ??= [])[round] = r.cpuUs / r.count);
       }
     }
   }
-  return totals;
+  return { totals, rounds };
 }
 
-const totals = await runAll(CLIENTS);
+/** Median over rounds of `name`'s CPU per request ÷ `base`'s in the same round. */
+const roundRatio = (rounds, name, base, op) =>
+  c.round(c.median(rounds[name][op].map((cpu, round) => cpu / rounds[base][op][round])), 3);
+
+const { totals, rounds } = await runAll(CLIENTS);
 // The clients' own work, without the network: fetch answers at once with a canned Response.
 const stub = async (url) => new Response(String(url).includes('/admin/query') ? '{"goals":[]}' : '{"tx-id":1}', { status: 200, headers: { 'content-type': 'application/json' } });
 globalThis.fetch = stub;
-const stubbed = await runAll(makeClients(stub));
+const { totals: stubbed } = await runAll(makeClients(stub));
 globalThis.fetch = realFetch;
 await server.close();
 
@@ -148,11 +167,20 @@ for (const [name, t] of Object.entries(totals)) {
   };
 }
 const cl = result.clients;
-const vs = (name, base) => `${c.round(cl[name].query.cpuUsPerRequest / cl[base].query.cpuUsPerRequest, 2)} / ${c.round(cl[name].transact.cpuUsPerRequest / cl[base].transact.cpuUsPerRequest, 2)}`;
+const vs = (name, base) => `${roundRatio(rounds, name, base, 'query')} / ${roundRatio(rounds, name, base, 'transact')}`;
 for (const name of Object.keys(cl)) rows.push([name, cl[name].query.cpuUsPerRequest, cl[name].query.wallUsPerRequest, cl[name].transact.cpuUsPerRequest, cl[name].transact.wallUsPerRequest, vs(name, 'bare fetch'), vs(name, '@instantdb/admin'), `${cl[name].noNetwork.queryCpuUs} / ${cl[name].noNetwork.transactCpuUs}`]);
 console.log(`\nrequest-overhead: ${opts.queries} queries and ${opts.transactions} transactions per client, sequential, server in another process\n`);
 c.printTable(rows);
-result.generatedVsBare = { query: c.round(cl.generated.query.cpuUsPerRequest / cl['bare fetch'].query.cpuUsPerRequest, 3), transact: c.round(cl.generated.transact.cpuUsPerRequest / cl['bare fetch'].transact.cpuUsPerRequest, 3) };
-result.generatedVsSdk = { query: c.round(cl.generated.query.cpuUsPerRequest / cl['@instantdb/admin'].query.cpuUsPerRequest, 3), transact: c.round(cl.generated.transact.cpuUsPerRequest / cl['@instantdb/admin'].transact.cpuUsPerRequest, 3) };
-console.log(`\ngenerated CPU ÷ bare fetch: query ${result.generatedVsBare.query}, transact ${result.generatedVsBare.transact} (target ≤ 1.10); ÷ @instantdb/admin: query ${result.generatedVsSdk.query}, transact ${result.generatedVsSdk.transact} (target ≤ 1.00)`);
+const ratios = (name, base) => ({ query: roundRatio(rounds, name, base, 'query'), transact: roundRatio(rounds, name, base, 'transact') });
+result.rounds = opts.rounds;
+// A timeout costs a signal per request, which Node 20's fetch makes expensive: the default client is compared
+// with bare fetch sending the same timeout, and the client without a timeout with bare fetch without one.
+result.generatedVsBare = ratios('generated, timeoutMs: 0', 'bare fetch');
+result.generatedVsBareWithTimeout = ratios('generated', 'bare fetch, 30 s timeout');
+result.defaultVsBare = ratios('generated', 'bare fetch');
+result.generatedVsSdk = ratios('generated, timeoutMs: 0', '@instantdb/admin');
+const pair = (r) => `query ${r.query}, transact ${r.transact}`;
+console.log(`\nCPU, medians of ${opts.rounds} per-round ratios (target ≤ 1.10 against bare fetch, ≤ 1.00 against the SDK):`);
+console.log(`  generated, timeoutMs: 0 ÷ bare fetch: ${pair(result.generatedVsBare)}; ÷ @instantdb/admin (no timeout either): ${pair(result.generatedVsSdk)}`);
+console.log(`  generated (30 s timeout) ÷ bare fetch with a 30 s timeout: ${pair(result.generatedVsBareWithTimeout)}; ÷ bare fetch without: ${pair(result.defaultVsBare)}`);
 c.writeResults('request-overhead', [result]);

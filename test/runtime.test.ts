@@ -235,6 +235,47 @@ describe('every method that sends a request', () => {
     expect([error.status, error.type]).toEqual([0, 'timeout']);
   });
 
+  describe('timeoutMs', () => {
+    // Answers after 30 ms, recording the signal each request was sent with.
+    const signals: unknown[] = [];
+    const slow: typeof fetch = async (_url, init) => {
+      signals.push(init?.signal);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return Response.json({ goals: [] });
+    };
+    const make = (config: Partial<TodoClient.ClientConfig>) => gen.createClient({ appId: APP, adminToken: TOKEN, fetch: slow, ...config });
+
+    it('0 turns it off: the request carries no signal of the client, and a slow answer is awaited', async () => {
+      signals.length = 0;
+      expect(await make({ timeoutMs: 0 }).goals.query()).toEqual([]);
+      expect(signals).toEqual([null]);
+    });
+
+    it.each(METHODS)('0 with { signal }: %s sends the call\'s own signal, and aborting it aborts', async (_name, run) => {
+      const db = gen.createClient({ appId: APP, adminToken: TOKEN, fetch: hang, validate: false, timeoutMs: 0 });
+      const controller = new AbortController();
+      const pending = rejection(() => run(db, { signal: controller.signal }));
+      controller.abort();
+      expect(((await pending) as ApiError).type).toBe('aborted');
+    });
+
+    it('longer than a timer can hold (2^31 - 1 ms) means no timeout, not one that fires at once', async () => {
+      signals.length = 0;
+      expect(await make({ timeoutMs: 2 ** 32 }).goals.query()).toEqual([]);
+      expect(signals).toEqual([null]);
+    });
+
+    it('the default bounds every request with a signal', async () => {
+      signals.length = 0;
+      await make({}).goals.query();
+      expect(signals[0]).toBeInstanceOf(AbortSignal);
+    });
+
+    it.each([-1, Number.NaN, '100' as never])('%s is refused by createClient, naming the option', (timeoutMs) => {
+      expect(() => make({ timeoutMs })).toThrow(/createClient\(\{ timeoutMs \}\) must be a number of milliseconds >= 0 \(0 turns the timeout off\)/);
+    });
+  });
+
   // The server echoes the admin token (Instant does in hints); nothing of an error may show it.
   const ECHOES: [string, (url: string) => Response | Promise<Response>][] = [
     [

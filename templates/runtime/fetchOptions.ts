@@ -28,7 +28,7 @@ export function extraHeaders(fetchOpts: FetchOptions | undefined): Record<string
  * time: Next.js refuses `no-store` together with `revalidate`.
  */
 export function fetchInit(
-  base: { method: string; headers: Record<string, string>; body: string | null; signal: AbortSignal },
+  base: { method: string; headers: Record<string, string>; body: string | null; signal: AbortSignal | null },
   fetchOpts: FetchOptions | undefined,
 ): RequestInit {
   if (!fetchOpts) return { ...base, cache: 'no-store' };

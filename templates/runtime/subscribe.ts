@@ -193,10 +193,13 @@ export class LiveQuery<Data, Pages> implements Subscription<Data, Pages> {
     const { config } = this.init.transport;
     let timedOut = false;
     // Bounds the wait for the response headers only: the stream itself lasts as long as the subscription.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, config.timeoutMs);
+    const timer =
+      config.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, config.timeoutMs)
+        : undefined;
     let response: Response;
     try {
       response = await config.fetch(this.url, {

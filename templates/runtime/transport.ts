@@ -11,7 +11,10 @@ export interface ClientConfig {
   apiURI?: string | undefined;
   /** A `fetch` implementation (tests, edge runtimes); defaults to the global one. */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Per-request timeout in milliseconds; default 30 000. */
+  /**
+   * Per-request timeout in milliseconds; default 30 000. `0` turns it off: a timeout needs an abort signal
+   * per request, which costs Node 20 about a seventh of a loopback request's CPU (bench/request-overhead.mjs).
+   */
   timeoutMs?: number | undefined;
   /** Validate queries and transactions before sending them; default true. */
   validate?: boolean | undefined;
@@ -81,11 +84,26 @@ export function resolveConfig(config: ClientConfig = {}): ResolvedConfig {
     adminToken: (config.adminToken ?? env['INSTANT_APP_ADMIN_TOKEN'])?.trim() || undefined,
     apiURI: (config.apiURI || env['INSTANT_API_URI'] || DEFAULT_API_URI).replace(/\/+$/, ''),
     fetch: fetchImpl,
-    timeoutMs: config.timeoutMs ?? 30_000,
+    timeoutMs: timeoutOf(config.timeoutMs),
     validate: config.validate ?? true,
     retry: retryPolicy(config.retry),
     log: requestLog(config.verbose, config.logger),
   };
+}
+
+/** Timers hold at most 2^31 - 1 ms (a longer one fires at once): past that, as for 0, there is no timeout. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+function timeoutOf(ms: number | undefined): number {
+  if (ms === undefined) return 30_000;
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0)
+    throw new Error(`createClient({ timeoutMs }) must be a number of milliseconds >= 0 (0 turns the timeout off); got ${String(ms)}.`);
+  return ms > LONGEST_TIMER_MS ? 0 : ms;
+}
+
+/** A signal that aborts after the client's timeout, or undefined when it has none. */
+export function timeoutSignal(config: ResolvedConfig): AbortSignal | undefined {
+  return config.timeoutMs > 0 ? AbortSignal.timeout(config.timeoutMs) : undefined;
 }
 
 function retryPolicy(retry: ClientConfig['retry']): RetryPolicy | undefined {
@@ -186,7 +204,7 @@ export class Transport {
       const body = req.body === undefined ? null : JSON.stringify(req.body);
       response = await config.fetch(
         url,
-        fetchInit({ method: req.method, headers, body, signal: limit.signal }, req.fetchOpts),
+        fetchInit({ method: req.method, headers, body, signal: limit.signal ?? null }, req.fetchOpts),
       );
       // Inside the try: the body can fail, time out or be aborted after the headers came.
       text = await response.text();
@@ -266,9 +284,11 @@ export class Transport {
 
 /**
  * A signal that aborts after `ms`, or when `outer` does. One controller and a timer that is cleared when the
- * request ends: cheaper per request than `AbortSignal.timeout` combined with `AbortSignal.any`.
+ * request ends: cheaper per request than `AbortSignal.timeout` combined with `AbortSignal.any`. With no
+ * timeout, the caller's own signal (or none: a signal is what makes a Node 20 fetch cost more).
  */
 function deadline(ms: number, outer?: AbortSignal) {
+  if (ms <= 0) return { signal: outer, timedOut: () => false, done: () => {} };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

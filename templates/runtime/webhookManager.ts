@@ -3,7 +3,7 @@
 // content type, no app-id header or query parameter.
 
 import { InstantAPIError, redact } from './errors.js';
-import { parseErrorBody, type ResolvedConfig } from './transport.js';
+import { parseErrorBody, timeoutSignal, type ResolvedConfig } from './transport.js';
 import type {
   CreateWebhookParams,
   UpdateWebhookParams,
@@ -66,7 +66,7 @@ export class WebhooksManager<E> {
   }
 
   private async send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Raw> {
-    const { adminToken, apiURI, fetch, timeoutMs } = this.config;
+    const { adminToken, apiURI, fetch } = this.config;
     if (!adminToken)
       throw new Error(
         'An admin token is required to manage webhooks: pass `adminToken` to `createClient` (or set INSTANT_APP_ADMIN_TOKEN).',
@@ -78,7 +78,7 @@ export class WebhooksManager<E> {
         'content-type': 'application/json',
       },
       body: body === undefined ? null : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: timeoutSignal(this.config) ?? null,
       cache: 'no-store',
     });
     const text = await res.text();

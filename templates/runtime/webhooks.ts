@@ -6,7 +6,7 @@
 import { reviveDates } from './dates.js';
 import type { EntitySpec } from './entity.js';
 import { InstantAPIError } from './errors.js';
-import { parseErrorBody, type ResolvedConfig } from './transport.js';
+import { parseErrorBody, timeoutSignal, type ResolvedConfig } from './transport.js';
 import { InstantWebhookError } from './webhookErrors.js';
 import { WebhooksManager } from './webhookManager.js';
 import { checkTimestamp, parseSignatureHeader, publicKey, verifySignature } from './webhookSignature.js';
@@ -106,7 +106,7 @@ export class WebhooksApi<E> {
         authorization: `Bearer ${body.token}`,
         accept: 'application/json',
       },
-      signal: AbortSignal.timeout(this.config.timeoutMs),
+      signal: timeoutSignal(this.config) ?? null,
       cache: 'no-store',
     });
     const text = await res.text();
