@@ -6,8 +6,10 @@ import {
   id,
   type Cursor,
   type GoalsEntity,
+  type GoalsQuery,
   type InstantAPIError,
   type PageInfo,
+  type Query,
   type SubscriptionPayload,
   type TodosEntity,
   type $UsersEntity,
@@ -119,6 +121,24 @@ async function queries() {
   await db.goals.get(goalId, { todoz: {} });
   // @ts-expect-error unknown option in the multi-entity form
   await db.query({ goals: { $: { limt: 1 } } });
+
+  // A query held in a variable is checked where it is written with `satisfies <Entity>Query` (or `Query`),
+  // and keeps its literal type, so the rows are typed by what it asks.
+  const byVariable = { $: { where: { done: false }, fields: ['title'] }, todos: {} } as const satisfies GoalsQuery;
+  const pickedByVariable = await db.goals.query(byVariable);
+  expectTypeOf(pickedByVariable[0]!.title).toEqualTypeOf<string>();
+  expectTypeOf(pickedByVariable[0]!.todos).toEqualTypeOf<TodosEntity[]>();
+  // @ts-expect-error not picked by `fields`
+  pickedByVariable[0]!.priority;
+  const many = { goals: { todos: {} }, todos: { $: { limit: 2 } } } satisfies Query;
+  expectTypeOf((await db.query(many)).todos).toEqualTypeOf<TodosEntity[]>();
+  // @ts-expect-error unknown attribute, reported in the variable's literal
+  const misspelled = { $: { where: { titel: 'x' } } } satisfies GoalsQuery;
+  // @ts-expect-error unknown link inside a nested link, in the variable's literal
+  const badLink = { todos: { goall: {} } } satisfies GoalsQuery;
+  // @ts-expect-error unknown entity in the multi-entity form
+  const badEntity = { goalz: {} } satisfies Query;
+  void [misspelled, badLink, badEntity];
 }
 
 function transactions() {
