@@ -2,8 +2,12 @@
 // the same calls give the same results and the same errors (dash/routes.clj `webhooks-get` …
 // `webhook-event-resend-post`, model/webhook.clj `create!`/`update!`/`enable!` validation and messages,
 // superadmin/routes.clj `req->superadmin-app!` for another app's admin token).
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init } from '@instantdb/admin';
 import schema from '../../fixtures/todo/instant.schema.js';
@@ -126,5 +130,53 @@ describe('webhook manager parity (SDK and generated client, local server)', { ti
       { namespace: 'goals', id: goal, action: 'create', before: null, after: { id: goal, done: true, dueDate: null, priority: 2, title: 'g' }, idempotencyKey: expect.any(String) },
     ]);
     expect(a.page.pageInfo).toMatchObject({ hasNextPage: false, startCursor: expect.any(String) });
+  });
+
+  // model/webhook.clj: `get-events` lists the last 60 days (`events-max-age`); one event is read from the 3
+  // most recent 30-day partitions (`get-event-by-isn`, `events-bucket-count`), older ones are truncated.
+  it('events are listed for 60 days, kept for 90, then deleted with the changes only they needed', async () => {
+    const DAY = 86_400_000;
+    let clock = Date.now();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webhook-retention-'));
+    const dataFile = path.join(dir, 'data.db');
+    const aged = await startServer({ schema: schemaIR(schema), dataFile, webhooks: { retryDelaysMs: [], maxAttempts: 1, now: () => clock } });
+    try {
+      const sdkDb = init({ appId: aged.appId, adminToken: aged.adminToken, apiURI: aged.url, schema });
+      const sides = { sdk: sdkDb.webhooks.manager as Manager, gen: gen.createClient({ appId: aged.appId, adminToken: aged.adminToken, apiURI: aged.url }).webhooks.manager as Manager };
+      const hook = await sides.sdk.create({ url: `http://127.0.0.1:${await closedPort()}/unreachable`, namespaces: ['goals'], actions: ['create'] });
+      const write = () => sdkDb.transact(sdkDb.tx.goals[crypto.randomUUID()]!.update({ title: 'g', priority: 1, done: false }));
+      await write();
+      await eventually('the first event', async () => (await sides.sdk.listEvents(hook.id)).events.length === 1);
+      const old = (await sides.sdk.listEvents(hook.id)).events[0]!.isn;
+
+      clock += 61 * DAY;
+      for (const m of Object.values(sides)) {
+        expect((await m.listEvents(hook.id)).events).toEqual([]);
+        expect((await m.getEvent(hook.id, old)).isn).toBe(old);
+      }
+
+      clock += 30 * DAY;
+      await write(); // the first commit in an hour prunes
+      await eventually('the new event', async () => (await sides.sdk.listEvents(hook.id)).events.length === 1);
+      for (const m of Object.values(sides)) {
+        expect((await m.listEvents(hook.id)).events.map((e) => e.isn)).not.toContain(old);
+        expect(await error(() => m.getEvent(hook.id, old))).toMatchObject({ status: 400, body: { type: 'record-not-found' } });
+      }
+      const count = (table: string) => {
+        const db = new Database(dataFile, { readonly: true });
+        try {
+          return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      };
+      expect([count('webhook_events'), count('webhook_changes')]).toEqual([1, 1]);
+
+      await sides.gen.delete(hook.id);
+      expect([count('webhook_events'), count('webhook_changes')]).toEqual([0, 0]);
+    } finally {
+      await aged.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

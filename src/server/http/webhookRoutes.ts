@@ -78,7 +78,7 @@ function eventsGet(c: DashCall): Json {
   const webhookId = webhookIdOf(c);
   const raw = c.req.query.after;
   const after = raw ? (decodeCursor(raw) ?? throwMalformed(['params', 'after'], raw)) : undefined;
-  const rows = c.s.store.events(c.appId, webhookId, EVENTS_PAGE_SIZE + 1, after);
+  const rows = c.s.events(c.appId, webhookId, EVENTS_PAGE_SIZE + 1, after);
   const page = rows.slice(0, EVENTS_PAGE_SIZE);
   const cursor = (e: EventRow | undefined) => (e ? encodeCursor(e) : null);
   return {

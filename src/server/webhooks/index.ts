@@ -16,6 +16,16 @@ import { WebhookStore, type ChangeRecord, type EventRow, type WebhookRow } from 
 export type { DeliveryOptions as WebhookOptions } from './delivery.js';
 export type { EventRow, WebhookRow } from './store.js';
 
+const DAY_MS = 86_400_000;
+/** Events listed: the last 60 days (model/webhook.clj `events-max-age`, the floor of `get-events`). */
+const EVENTS_LISTED_MS = 60 * DAY_MS;
+/**
+ * Events kept: 90 days. Instant reads a single event from the 3 most recent 30-day partitions
+ * (`get-event-by-isn`, `events-bucket-count`) and truncates older ones; here older rows are deleted.
+ */
+const EVENTS_KEPT_MS = 90 * DAY_MS;
+const PRUNE_EVERY_MS = 3_600_000;
+
 export interface PayloadRecord extends ChangeRecord {
   idempotencyKey: string;
 }
@@ -29,6 +39,7 @@ export class WebhookService {
   private readonly detach: () => void;
   private watched = new Set<string>();
   private origin = 'http://127.0.0.1';
+  private prunedAt = -Infinity;
 
   constructor(
     private readonly engine: Engine,
@@ -47,6 +58,7 @@ export class WebhookService {
   /** Once the server listens: its URL is the payload URLs' origin; what a previous run left undelivered goes out. */
   start(origin: string): void {
     this.origin = origin;
+    this.prune();
     for (const event of this.store.unfinishedEvents()) {
       this.deliverer.schedule(event, event.nextAttemptAfter === null ? 0 : event.nextAttemptAfter - Date.now());
     }
@@ -71,7 +83,8 @@ export class WebhookService {
     if (commit.txId === undefined || !this.watched.has(commit.appId)) return;
     const records = this.recorder.take(commit.appId, commit.txId);
     if (!records.length) return;
-    const now = Date.now();
+    const now = this.deliverer.now();
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) this.prune();
     const events: EventRow[] = [];
     for (const webhook of this.store.list(commit.appId)) {
       if (webhook.status !== 'active' || !records.some((r) => matches(webhook, r))) continue;
@@ -98,6 +111,17 @@ export class WebhookService {
       .filter((r) => matches(webhook, r))
       .map((r) => ({ ...r, idempotencyKey: recordIdempotencyKey(r.namespace, r.action, r.id, isn) }));
     return { data, idempotencyKey: payloadIdempotencyKey(webhookId, isn) };
+  }
+
+  /** `webhook-events-get`: one page, newest first, of the events of the last 60 days. */
+  events(appId: string, webhookId: string, limit: number, after?: { createdAt: number; txId: number }): EventRow[] {
+    return this.store.events(appId, webhookId, limit, this.deliverer.now() - EVENTS_LISTED_MS, after);
+  }
+
+  /** Deletes events past the retention (and the changes only they needed); at start-up and hourly on commits. */
+  private prune(): void {
+    this.prunedAt = this.deliverer.now();
+    this.store.pruneEvents(this.prunedAt - EVENTS_KEPT_MS);
   }
 
   /** `requeue!`: any event not being delivered right now goes out again, with the same idempotency key. */

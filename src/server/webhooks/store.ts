@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS webhook_events (
   PRIMARY KEY (webhook_id, tx_id)
 );
 CREATE INDEX IF NOT EXISTS webhook_events_by_status ON webhook_events (status);
+CREATE INDEX IF NOT EXISTS webhook_events_by_age ON webhook_events (created_at);
+CREATE INDEX IF NOT EXISTS webhook_events_by_tx ON webhook_events (app_id, tx_id);
 
 CREATE TABLE IF NOT EXISTS webhook_changes (
   app_id  TEXT NOT NULL,
@@ -145,8 +147,28 @@ export class WebhookStore {
       .run(w.url, JSON.stringify(w.namespaces), JSON.stringify(w.actions), w.status, w.disabledReason, w.updatedAt, w.appId, w.id);
   }
 
+  /** The webhook, its events, and the changes no other event needs. */
   delete(appId: string, id: string): void {
-    this.db.prepare('DELETE FROM webhooks WHERE app_id = ? AND id = ?').run(appId, id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM webhooks WHERE app_id = ? AND id = ?').run(appId, id);
+      this.db.prepare('DELETE FROM webhook_events WHERE app_id = ? AND webhook_id = ?').run(appId, id);
+      this.deleteUnreferencedChanges();
+    })();
+  }
+
+  /** Events created before `cutoff` (ms), and the changes no remaining event needs; returns how many events. */
+  pruneEvents(cutoff: number): number {
+    return this.db.transaction(() => {
+      const { changes } = this.db.prepare('DELETE FROM webhook_events WHERE created_at < ?').run(cutoff);
+      if (changes) this.deleteUnreferencedChanges();
+      return changes;
+    })();
+  }
+
+  private deleteUnreferencedChanges(): void {
+    this.db
+      .prepare('DELETE FROM webhook_changes WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.app_id = webhook_changes.app_id AND e.tx_id = webhook_changes.tx_id)')
+      .run();
   }
 
   saveChanges(appId: string, txId: number, records: ChangeRecord[]): void {
@@ -171,17 +193,19 @@ export class WebhookStore {
     return row && eventOf(row);
   }
 
-  /** Newest first by (created_at, tx), after the cursor's position when one is given. */
-  events(appId: string, webhookId: string, limit: number, after?: { createdAt: number; txId: number }): EventRow[] {
+  /** Newest first by (created_at, tx), created at or after `floor`, after the cursor's position when one is given. */
+  events(appId: string, webhookId: string, limit: number, floor: number, after?: { createdAt: number; txId: number }): EventRow[] {
     const rows = after
       ? this.db
-          .prepare<[string, string, number, number, number, number], RawEvent>(
-            'SELECT * FROM webhook_events WHERE app_id = ? AND webhook_id = ? AND (created_at < ? OR (created_at = ? AND tx_id < ?)) ORDER BY created_at DESC, tx_id DESC LIMIT ?',
+          .prepare<[string, string, number, number, number, number, number], RawEvent>(
+            'SELECT * FROM webhook_events WHERE app_id = ? AND webhook_id = ? AND created_at >= ? AND (created_at < ? OR (created_at = ? AND tx_id < ?)) ORDER BY created_at DESC, tx_id DESC LIMIT ?',
           )
-          .all(appId, webhookId, after.createdAt, after.createdAt, after.txId, limit)
+          .all(appId, webhookId, floor, after.createdAt, after.createdAt, after.txId, limit)
       : this.db
-          .prepare<[string, string, number], RawEvent>('SELECT * FROM webhook_events WHERE app_id = ? AND webhook_id = ? ORDER BY created_at DESC, tx_id DESC LIMIT ?')
-          .all(appId, webhookId, limit);
+          .prepare<[string, string, number, number], RawEvent>(
+            'SELECT * FROM webhook_events WHERE app_id = ? AND webhook_id = ? AND created_at >= ? ORDER BY created_at DESC, tx_id DESC LIMIT ?',
+          )
+          .all(appId, webhookId, floor, limit);
     return rows.map(eventOf);
   }
 
