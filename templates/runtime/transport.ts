@@ -13,7 +13,7 @@ export interface ClientConfig {
   fetch?: typeof globalThis.fetch | undefined;
   /**
    * Per-request timeout in milliseconds; default 30 000. `0` turns it off: a timeout needs an abort signal
-   * per request, which costs Node 20 about a seventh of a loopback request's CPU (bench/request-overhead.mjs).
+   * per request, which makes a Node 20 `fetch` cost 4-14% more CPU (bench/request-overhead.mjs).
    */
   timeoutMs?: number | undefined;
   /** Validate queries and transactions before sending them; default true. */
