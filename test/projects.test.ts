@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../src/generate.js';
 import { loadSchema } from '../src/schema/loadSchema.js';
@@ -17,9 +18,10 @@ await db.transact(db.goals.tx(goal).create({ title: 'From a project', priority: 
 const rows = await db.goals.query({ $: { where: { id: goal } } });
 const token = await db.auth.createToken('p@example.com');
 const asUser = await db.asUser({ token }).goals.query({ $: { where: { id: goal } } });
-console.log(JSON.stringify({ title: rows[0].title, asUser: asUser.length }));
+const count = await db.goals.count({ where: { id: goal } });
+console.log(JSON.stringify({ title: rows[0].title, asUser: asUser.length, count }));
 `;
-const EXPECTED = { title: 'From a project', asUser: 1 };
+const EXPECTED = { title: 'From a project', asUser: 1, count: 1 };
 
 const execFileAsync = promisify(execFile);
 
@@ -69,6 +71,22 @@ describe('the generated client runs in', () => {
     await run(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
     expect(fs.readFileSync(path.join(dir, 'dist/main.js'), 'utf8')).toMatch(/require\("\.\/db\/index\.js"\)/);
     expect(JSON.parse(await run(process.execPath, ['dist/main.js'], dir))).toEqual(EXPECTED);
+  });
+
+  it('a CommonJS TypeScript project compiled by tsc with module NodeNext', async () => {
+    const dir = await scaffold('cjs-nodenext', {});
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig('NodeNext')));
+    fs.writeFileSync(path.join(dir, 'src/main.ts'), `import { createClient, id } from './db/index.js';\nasync function main() {${PROGRAM}}\nmain();\n`);
+    await run(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
+    expect(JSON.parse(await run(process.execPath, ['dist/main.js'], dir))).toEqual(EXPECTED);
+  });
+
+  it('an ESM bundle split into chunks by esbuild (--output dts)', async () => {
+    const dir = await scaffold('split', { type: 'module' }, 'dts');
+    fs.writeFileSync(path.join(dir, 'main.mjs'), `import { createClient, id } from './src/db/index.js';\n${PROGRAM}`);
+    const out = path.join(dir, 'out');
+    await build({ entryPoints: [path.join(dir, 'main.mjs')], bundle: true, splitting: true, format: 'esm', platform: 'node', outdir: out, logLevel: 'silent' });
+    expect(JSON.parse(await run(process.execPath, [path.join(out, 'main.js')], dir))).toEqual(EXPECTED);
   });
 
   it('a project run with tsx, no build step', async () => {
