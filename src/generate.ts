@@ -4,6 +4,7 @@ import { TOOL_VERSION, toolFingerprint } from './util/version.js';
 import { createManifest, MANIFEST_FILE, upToDateManifest } from './write/manifest.js';
 import type { WriteResult } from './write/writeOutput.js';
 import type { SchemaError } from './ir/SchemaError.js';
+import type { LoadedSchema } from './schema/loadSchema.js';
 
 export interface GenerateOptions extends Options {
   schemaFile: string;
@@ -11,6 +12,8 @@ export interface GenerateOptions extends Options {
   outDir?: string;
   /** Write nothing; report whether the output is up to date. */
   check?: boolean;
+  /** `schemaFile` already loaded by the caller (doctor), so that it is not read and compiled twice. */
+  loadedSchema?: LoadedSchema;
 }
 
 export interface GenerateResult extends Partial<WriteResult> {
@@ -53,7 +56,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     import('./write/format.js'),
     import('./write/writeOutput.js'),
   ]);
-  const { ir, inputs, warnings } = await loadSchema(schemaFile);
+  const { ir, inputs, warnings } = options.loadedSchema ?? (await loadSchema(schemaFile));
   const files = await formatFiles(emitClient(await normalizeTypeTexts(ir), { outDir, toolVersion: TOOL_VERSION, settings }), settings, outDir);
   const summary = { outDir, entities: ir.entities.length, links: ir.links.length, noop: false, inputs, warnings };
   files.set(MANIFEST_FILE, createManifest(outDir, inputs, files, settings, { version: fingerprint, entities: summary.entities, links: summary.links }));

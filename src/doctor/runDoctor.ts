@@ -7,6 +7,7 @@ import { generate } from '../generate.js';
 import { SchemaError } from '../ir/SchemaError.js';
 import type { SchemaIR } from '../ir/types.js';
 import { findSchemaFile } from '../schema/findSchemaFile.js';
+import type { LoadedSchema } from '../schema/loadSchema.js';
 import { compareAttrs } from './compare.js';
 import { readLiveApp, type LiveTarget } from './live.js';
 import { differenceLines, formatReport, type Section } from './report.js';
@@ -33,19 +34,21 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const masked = maskToken(options.adminToken);
   let schemaFile: string | undefined;
   let ir: SchemaIR | undefined;
+  let loaded: LoadedSchema | undefined;
   let settings: Awaited<ReturnType<typeof settingsFor>> | undefined;
   try {
     settings = await settingsFor(options, cwd);
     schemaFile = settings.schema ?? findSchemaFile(cwd);
     const { loadSchema } = await import('../schema/loadSchema.js');
-    ir = (await loadSchema(schemaFile)).ir;
+    loaded = await loadSchema(schemaFile);
+    ir = loaded.ir;
     sections.push({ title: `schema ${rel(cwd, schemaFile)}`, notes: [`${ir.entities.length} entities, ${ir.links.length} links`], problems: [] });
   } catch (error) {
     sections.push({ title: `schema${schemaFile ? ` ${rel(cwd, schemaFile)}` : ''}`, notes: [], problems: [errorText(error, cwd)] });
   }
   if (schemaFile && ir && settings) {
     sections.push(await rulesSection(schemaFile, options.perms, cwd));
-    sections.push(await generatedSection(schemaFile, settings, cwd));
+    sections.push(await generatedSection(schemaFile, loaded, settings, cwd));
   }
   sections.push(await liveSection(options, ir, masked));
   const { text, ok } = formatReport(sections);
@@ -71,7 +74,7 @@ async function rulesSection(schemaFile: string, given: string | undefined, cwd: 
 }
 
 /** The generator's own `--check`, which writes nothing. */
-async function generatedSection(schemaFile: string, settings: Awaited<ReturnType<typeof settingsFor>>, cwd: string): Promise<Section> {
+async function generatedSection(schemaFile: string, loadedSchema: LoadedSchema | undefined, settings: Awaited<ReturnType<typeof settingsFor>>, cwd: string): Promise<Section> {
   const outDir = path.resolve(settings.out ?? path.join(path.dirname(schemaFile), 'instant.gen'));
   const title = `generated client ${rel(cwd, outDir)}`;
   if (!fs.existsSync(outDir)) return { title, notes: [], problems: ['not generated yet: run `instant-codegen generate`'] };
@@ -79,7 +82,7 @@ async function generatedSection(schemaFile: string, settings: Awaited<ReturnType
     // The options it was generated with (flags leave no trace in a config), unless the config sets them.
     const recorded = readManifest(outDir)?.settings;
     const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
-    const result = await generate({ ...recorded, ...given, schemaFile, outDir, check: true });
+    const result = await generate({ ...recorded, ...given, schemaFile, outDir, check: true, loadedSchema });
     if (!result.stale) return { title, notes: ['up to date'], problems: [] };
     const files = [...new Set([...result.diff!.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1]))];
     return { title, notes: [], problems: [`stale (${files.join(', ')} would change): run \`instant-codegen generate\``] };
