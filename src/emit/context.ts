@@ -21,7 +21,7 @@ const INDEX_TYPES = ['Query', 'QueryRows', 'QueryPageInfo', 'QueryResult', 'Enti
 /** The names each entity's prefix makes (`PartyEntity`, `PartyRow`, ...): a user type clashes only with these. */
 export const ENTITY_TYPE_SUFFIXES = [
   'Api', 'AsTypeKeys', 'Attrs', 'Chain', 'Create', 'CreateSchema', 'Def', 'Entity', 'Field', 'Filter', 'LinkFree', 'LinkLabel', 'LinkRows',
-  'LinkRowsOf', 'Links', 'Lookup', 'NestedOptions', 'Options', 'Order', 'PageOptions', 'Plain', 'Query', 'Row', 'Subquery', 'Update',
+  'Links', 'Lookup', 'NestedOptions', 'Options', 'Order', 'PageOptions', 'Plain', 'Query', 'Row', 'Subquery', 'Update',
   'UpdateSchema', 'Where',
   // instant.gen/testing
   'Factory', 'FactoryInput', 'FactoryWith',

@@ -6,7 +6,7 @@ import type { SchemaIR } from '../ir/types.js';
 import { sha256 } from '../util/hash.js';
 import { createEmitContext } from './context.js';
 import { entityModule } from './entityModule.js';
-import { header } from './header.js';
+import { header, NO_CHECK } from './header.js';
 import { indexModule } from './indexModule.js';
 import { fitsWidth, indent } from './layout.js';
 import { EmittedFiles, renderModule } from './moduleParts.js';
@@ -46,27 +46,29 @@ export function emitClient(ir: SchemaIR, options: EmitOptions): EmittedFiles {
   const userTypes = userTypesModule(ir.types, options.outDir);
   const ctx = createEmitContext(ir, userTypes ? userTypeNames(ir.types) : [], options.settings ?? settingsOf({}));
   const { output } = ctx.settings;
+  // Every generated `.ts` file but the user's own types (see NO_CHECK).
+  const codeTop = output === 'ts' ? top + NO_CHECK : top;
   const files = new EmittedFiles();
   for (const entity of ir.entities) {
     // Most of the output: laid out here, unless multi-line user type text or a long name leaves prettier to decide.
     // `.asType<T>()` too, unless its forms are known: prettier keeps or drops its parentheses depending on T.
     const asTypeUnsettled = entity.asType !== undefined && (entity.asTypeInIntersection === undefined || entity.asType.includes('\n'));
     const userText = asTypeUnsettled || entity.attrs.some((a) => a.tsType?.includes('\n'));
-    for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, top)) {
+    for (const [file, text] of renderModule(`entities/${ctx.fileName(entity.name)}`, entityModule(ctx, entity), output, codeTop)) {
       setLaidOut(files, file, text, !userText);
     }
   }
-  for (const [file, text] of renderModule('index', indexModule(ctx), output, top)) setLaidOut(files, file, text, true);
-  for (const [file, text] of renderModule('schemas', schemasModule(ctx), output, top)) setLaidOut(files, file, text, true);
+  for (const [file, text] of renderModule('index', indexModule(ctx), output, codeTop)) setLaidOut(files, file, text, true);
+  for (const [file, text] of renderModule('schemas', schemasModule(ctx), output, codeTop)) setLaidOut(files, file, text, true);
   // The test kit's entry (factories, createTestApp): only when asked for, since it imports instant-codegen itself.
   if (ctx.settings.testing) {
-    for (const [file, text] of renderModule('testing', testingModule(ctx, schemaPath), output, top)) setLaidOut(files, file, text, true);
+    for (const [file, text] of renderModule('testing', testingModule(ctx, schemaPath), output, codeTop)) setLaidOut(files, file, text, true);
   }
   // Copied types, and possibly a `const` a type refers to: kept as .ts in both modes.
   if (userTypes) files.set('user-types.ts', top + userTypes);
   const runtimeDir = output === 'ts' ? RUNTIME_SOURCES : RUNTIME_BUILT;
   for (const name of fs.readdirSync(runtimeDir).filter((f) => !f.endsWith('.map')).sort()) {
-    files.set(`runtime/${name}`, top + fs.readFileSync(path.join(runtimeDir, name), 'utf8'));
+    files.set(`runtime/${name}`, codeTop + fs.readFileSync(path.join(runtimeDir, name), 'utf8'));
     // The sources are kept prettier-formatted, and the build formats tsc's .js/.d.ts output (a test checks both).
     files.final.add(`runtime/${name}`);
   }

@@ -68,21 +68,24 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}: ${l.has === 'many' ? `${row}[]` : `${row} | null`};`;
   });
   // Cheapest first: a query without links or `fields` (the common case, nested links included) is checked against
-  // two small declared types, and its rows are the entity type itself; nothing is computed.
+  // two small declared types, and its rows are the entity type itself; nothing is computed. Then links without
+  // `fields`, the common nested case, as the last branch: there `Q` is no substitution type (which a true branch
+  // makes of it), and the link rows are mapped inline: an alias would be one more instantiation per level.
   const picked = `rt.Picked<${T}Entity, Q>`;
+  const linkRowsOf = `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
   return [
     entityType,
     `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${conditionalAlias(
       `export type ${T}Row<Q = undefined>`,
       [
         [`Q extends undefined | ${T}Plain`, `${T}Entity`],
-        [`Q extends ${T}LinkFree`, picked],
+        [`Q extends rt.FieldsQuery & ${T}LinkFree`, picked],
+        ['Q extends rt.FieldsQuery', `${picked} & ${linkRowsOf}`],
       ],
-      `${picked} & ${T}LinkRowsOf<Q>`,
+      `${T}Entity & ${linkRowsOf}`,
     )}`,
     `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
     `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
-    `type ${T}LinkRowsOf<Q> = { [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] };`,
     unionAlias(`type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
     // `out`: TypeScript then relates two instantiations by their argument instead of probing the variance of each
     // linked entity's row type in turn, a walk along the link graph that overflows the stack on large schemas.

@@ -58,6 +58,11 @@ export interface NoFieldsQuery {
   [key: string]: unknown;
 }
 
+/** A query whose options pick `fields` (an interface, not a literal type: nothing to instantiate where it is used). */
+export interface FieldsQuery {
+  $: { fields: readonly unknown[] };
+}
+
 /**
  * Narrows a row to the attributes picked by `$.fields` (checked first without inference: most queries pick none).
  * `infer F extends keyof Row`: the query type has already checked the names, so no `Extract` (a distributive
