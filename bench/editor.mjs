@@ -8,7 +8,10 @@
 // `db.query({ eK: { $: { where: { | } } } })` (the official SDK's only form; an alternative for the client). For each side and position, a fresh tsserver opens
 // the file: `load` is the time until the project is ready (projectInfo answered), `first` the first
 // completionInfo after it, `afterEdit` the median over --repeats requests each made after an edit at the
-// end of the file (a new program and checker, as on every keystroke).
+// end of the file (a new program and checker, as on every keystroke). Load and first completion are also
+// measured as the tsserver process's CPU time (/proc), which a busy machine does not inflate as it does wall
+// time. A third side, "floor", opens a file that imports nothing in the same kind of project (lib and
+// @types/node only): what no client can go below.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as c from './lib/common.mjs';
@@ -29,7 +32,7 @@ const POSITIONS = {
   whereQuery: { marker: '/*whereQuery*/', expect: ['slug', 'note', 'score', 'createdAt', 'active'] },
 };
 
-async function measure(file, position) {
+async function measure(file, position, floor = false) {
   const text = fs.readFileSync(file, 'utf8');
   const at = text.indexOf(POSITIONS[position].marker) + POSITIONS[position].marker.length;
   const loc = { file, ...lineOffset(text, at), triggerKind: 1, includeExternalModuleExports: false };
@@ -39,9 +42,11 @@ async function measure(file, position) {
     await server.send('open', { file, fileContent: text, scriptKindName: 'TS' }, { response: false });
     await server.send('projectInfo', { file, needFileNameList: false });
     const loadMs = performance.now() - t0;
+    const loadCpu = server.cpuMs();
     const first = await server.timed('completionInfo', loc);
+    const firstCpu = server.cpuMs();
     const names = new Set(first.body?.entries?.map((e) => e.name) ?? []);
-    const missing = POSITIONS[position].expect.filter((name) => !names.has(name));
+    const missing = floor ? [] : POSITIONS[position].expect.filter((name) => !names.has(name));
     const after = [];
     const end = lineOffset(text, text.length);
     for (let k = 0; k < opts.repeats; k++) {
@@ -52,6 +57,8 @@ async function measure(file, position) {
     return {
       loadMs: c.round(loadMs, 0),
       firstMs: c.round(first.ms, 0),
+      loadCpuMs: c.round(loadCpu, 0),
+      firstCpuMs: c.round(firstCpu - loadCpu, 0),
       afterEditMs: c.round(c.median(after), 0),
       entries: names.size,
       ...(missing.length ? { missing } : {}),
@@ -63,11 +70,13 @@ async function measure(file, position) {
 
 const result = { entities: n, callSites: opts.sites };
 // Result keys as in typecheck: `generated` is the default "dts" layout, `generatedTs` the "ts" layout.
-const sides = [['official', null], ...c.list(opts.modes).map((m) => [m === 'dts' ? 'generated' : 'generatedTs', m])];
+const sides = [['official', null], ...c.list(opts.modes).map((m) => [m === 'dts' ? 'generated' : 'generatedTs', m]), ['floor', 'floor']];
+const FLOOR_SOURCE = `${Object.values(POSITIONS).map((p, k) => `const probe${k} = { ${p.marker} };`).join('\n')}\nexport {};\n`;
 for (const [key, mode] of sides) {
   const sideDir = c.mkdirp(path.join(dir, `editor-${key}`));
   let source;
   if (!mode) source = usageOfficial(n, opts.sites, { schemaPath: '../instant.schema.js', markers: true });
+  else if (mode === 'floor') source = FLOOR_SOURCE;
   else {
     const out = path.join(dir, `gen-${mode}`);
     if (!(opts.reuse && fs.existsSync(path.join(out, 'manifest.json')))) {
@@ -86,26 +95,28 @@ for (const [key, mode] of sides) {
   result[key] = {};
   for (const position of Object.keys(POSITIONS)) {
     process.stdout.write(`${key}, completions at ${position}... `);
-    result[key][position] = await measure(file, position);
+    result[key][position] = await measure(file, position, key === 'floor');
     const r = result[key][position];
     console.log(`load ${r.loadMs} ms, first ${r.firstMs} ms, after an edit ${r.afterEditMs} ms (${r.entries} entries${r.missing ? `, MISSING ${r.missing}` : ''})`);
   }
 }
 
 console.log(`\neditor: tsserver 5.9, ${n} entities, ${opts.sites} call sites; ms\n`);
-const rows = [['side', 'position', 'load', 'first completion', 'load + first', `after edit (median of ${opts.repeats})`, 'entries']];
+const rows = [['side', 'position', 'load', 'first completion', 'load + first', 'CPU: load + first', `after edit (median of ${opts.repeats})`, 'entries']];
 for (const [key] of sides) {
   if (!result[key] || result[key].skipped) continue;
-  for (const [position, r] of Object.entries(result[key])) rows.push([key, position, r.loadMs, r.firstMs, r.loadMs + r.firstMs, r.afterEditMs, r.entries]);
+  for (const [position, r] of Object.entries(result[key])) rows.push([key, position, r.loadMs, r.firstMs, r.loadMs + r.firstMs, r.loadCpuMs + r.firstCpuMs, r.afterEditMs, r.entries]);
 }
 c.printTable(rows);
 console.log('\nratios (official ÷ generated):');
-for (const [key] of sides.slice(1)) {
+for (const [key] of sides.slice(1, -1)) {
   if (!result[key] || result[key].skipped) continue;
   for (const position of Object.keys(POSITIONS)) {
     const o = result.official[position];
     const g = result[key][position];
-    console.log(`  ${key} ${position}: first completion ${c.times(o.firstMs, g.firstMs)}, load + first ${c.times(o.loadMs + o.firstMs, g.loadMs + g.firstMs)}, after an edit ${c.times(o.afterEditMs, g.afterEditMs)}`);
+    const f = result.floor[position];
+    const cpu = (r) => r.loadCpuMs + r.firstCpuMs;
+    console.log(`  ${key} ${position}: first completion ${c.times(o.firstMs, g.firstMs)}, load + first ${c.times(o.loadMs + o.firstMs, g.loadMs + g.firstMs)} (CPU ${c.times(cpu(o), cpu(g))}; with no client at all ${c.times(cpu(o), cpu(f))}), after an edit ${c.times(o.afterEditMs, g.afterEditMs)}`);
   }
 }
 c.writeResults('editor', [result]);

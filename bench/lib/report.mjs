@@ -69,15 +69,21 @@ function callSites([r], targets) {
 }
 
 function editor([r], targets) {
-  const rows = [['side', 'position', 'project load ms', 'first completion ms', 'after an edit ms', 'entries']];
-  const sides = [['official', '@instantdb/admin'], ['generated', 'generated (dts)'], ['generatedTs', 'generated (ts)']];
+  const rows = [['side', 'position', 'project load ms', 'first completion ms', 'CPU ms: load + first', 'after an edit ms', 'entries']];
+  const sides = [['official', '@instantdb/admin'], ['generated', 'generated (dts)'], ['generatedTs', 'generated (ts)'], ['floor', 'no client (lib + @types/node)']];
+  const cpu = (m) => (m.loadCpuMs === undefined ? undefined : m.loadCpuMs + m.firstCpuMs);
   for (const [key, label] of sides) {
     for (const [pos, m] of Object.entries(r[key] ?? {})) {
       if (pos === 'skipped') continue;
-      rows.push([label, pos, m.loadMs, m.firstMs, m.afterEditMs, `${m.entries}${m.missing ? ` (missing ${m.missing.join(', ')})` : ''}`]);
+      rows.push([label, pos, m.loadMs, m.firstMs, cpu(m) ?? '', m.afterEditMs, `${m.entries}${m.missing ? ` (missing ${m.missing.join(', ')})` : ''}`]);
     }
   }
-  for (const [key, label] of sides.slice(1)) {
+  for (const [key, label] of sides.slice(1, 3)) {
+    if (!r[key] || r[key].skipped || !r.floor) continue;
+    const at = (side) => cpu(r[side].where);
+    targets.push([`editor (${label}), open to first completion (CPU, at where): ≥5× faster`, `${x(at('official'), at(key))} (with no client at all: ${x(at('official'), at('floor'))})`, mark(at('official') >= 5 * at(key))]);
+  }
+  for (const [key, label] of sides.slice(1, 3)) {
     if (!r[key] || r[key].skipped) continue;
     for (const pos of Object.keys(r[key])) {
       const o = r.official[pos];

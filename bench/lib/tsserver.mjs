@@ -1,7 +1,17 @@
 // A minimal tsserver client (typescript 5.9's lib/tsserver.js over stdio), as an editor drives it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './common.mjs';
+
+/** Clock ticks per second (/proc/<pid>/stat counts CPU time in them); 100 on almost every Linux. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 export class TsServer {
   constructor() {
@@ -53,6 +63,21 @@ export class TsServer {
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
     });
+  }
+
+  /**
+   * CPU time (user + system, ms) the tsserver process has used so far, from /proc (Linux; undefined elsewhere).
+   * Unlike wall time it does not grow when other processes share the cores.
+   */
+  cpuMs() {
+    try {
+      const stat = fs.readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Sends and times one request (ms). */

@@ -97,7 +97,9 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 function timeoutOf(ms: number | undefined): number {
   if (ms === undefined) return 30_000;
   if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0)
-    throw new Error(`createClient({ timeoutMs }) must be a number of milliseconds >= 0 (0 turns the timeout off); got ${String(ms)}.`);
+    throw new Error(
+      `createClient({ timeoutMs }) must be a number of milliseconds >= 0 (0 turns the timeout off); got ${String(ms)}.`,
+    );
   return ms > LONGEST_TIMER_MS ? 0 : ms;
 }
 
