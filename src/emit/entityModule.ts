@@ -69,8 +69,10 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   });
   // Cheapest first: a query without links or `fields` (the common case, nested links included) is checked against
   // two small declared types, and its rows are the entity type itself; nothing is computed. Then links without
-  // `fields`, the common nested case, as the last branch: there `Q` is no substitution type (which a true branch
-  // makes of it), and the link rows are mapped inline: an alias would be one more instantiation per level.
+  // `fields`, the common nested case, after one more check, as the last branch: there `Q` is no substitution type
+  // (which a true branch makes of it), and the link rows are mapped inline: an alias would be one more
+  // instantiation per level. Each check costs an instantiation of `Q`, so `fields` with or without links is one
+  // check, split in its branch.
   const picked = `rt.Picked<${T}Entity, Q>`;
   const linkRowsOf = `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
   return [
@@ -79,8 +81,7 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
       `export type ${T}Row<Q = undefined>`,
       [
         [`Q extends undefined | ${T}Plain`, `${T}Entity`],
-        [`Q extends rt.FieldsQuery & ${T}LinkFree`, picked],
-        ['Q extends rt.FieldsQuery', `${picked} & ${linkRowsOf}`],
+        ['Q extends rt.FieldsQuery', `Q extends ${T}LinkFree ? ${picked} : ${picked} & ${linkRowsOf}`],
       ],
       `${T}Entity & ${linkRowsOf}`,
     )}`,
