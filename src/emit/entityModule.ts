@@ -72,8 +72,10 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   // `fields`, the common nested case, after one more check, as the last branch: there `Q` is no substitution type
   // (which a true branch makes of it), and the link rows are mapped inline: an alias would be one more
   // instantiation per level. Each check costs an instantiation of `Q`, so `fields` with or without links is one
-  // check, split in its branch.
-  const picked = `rt.Picked<${T}Entity, Q>`;
+  // check, split in its branch. The picked names are inferred against this entity's own keys (the query type has
+  // checked them: no `Extract`, a distributive conditional per name); a shared generic `Picked<Row, Q>` computed
+  // `keyof Row` at each use and cost one more check.
+  const picked = `(Q extends { $: { fields: readonly (infer F extends keyof ${T}Entity)[] } } ? Pick<${T}Entity, F | 'id'> : ${T}Entity)`;
   const linkRowsOf = `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
   return [
     entityType,
