@@ -63,16 +63,6 @@ export interface FieldsQuery {
   $: { fields: readonly unknown[] };
 }
 
-/**
- * The type of a query argument: `Q` is inferred from the literal (a conditional target infers to both branches),
- * and once `Q` is known this is `Query` itself, a plain type. The literal is then checked against it as against any
- * declared type: unknown keys at any depth are excess properties, reported where they are written, and nothing
- * is computed from the schema beyond the keys the query uses. `Q` sits in the false branch, which no type takes:
- * there it is no substitution type (as in a true branch), and no `[Q]` tuples are built; distributing over a union
- * `Q` gives `Query` again.
- */
-export type Checked<Q, Query> = Q extends unknown ? Query : Q;
-
 /** What `merge` accepts: nested objects may be partial, and a nested `null` removes a key. Arrays are replaced whole. */
 export type MergeValue<T> = T extends Date | readonly unknown[]
   ? T
