@@ -29,7 +29,7 @@ function typeImports(ctx: EmitContext, entity: EntityIR, types: string): string[
   const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
   for (const target of targets) {
     const T = ctx.typeName(target);
-    const names = ['Filter', 'Lookup', 'Subquery', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
+    const names = ['Entity', 'Filter', 'LinkLabel', 'LinkRows', 'Lookup', 'Plain', 'Subquery', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
     if (names.length) lines.push(importLine('import type', names, quote(`./${ctx.fileName(target)}.js`)));
   }
   const used = usedUserTypes(ctx, entity);
@@ -55,6 +55,17 @@ function linkDoc(entity: EntityIR, link: LinkEndIR): string {
   return facts.join(' · ');
 }
 
+/** The rows of the links a query on entity `T` asks for. */
+const linkRowsMapped = (T: string) => `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
+
+/**
+ * The rows of a link to entity `T`: the branches of `${T}Row<Q>` a nested query takes without `fields`, written out
+ * rather than through the alias (whose instantiation, and the mappers it composes, cost ~4 instantiations a
+ * level; `fields` take the alias). Laid out as prettier prints it.
+ */
+const linkRow = (T: string) =>
+  `Q extends undefined | ${T}Plain\n? ${T}Entity\n: Q extends rt.FieldsQuery\n? ${T}Row<Q>\n: ${T}Entity & ${linkRowsMapped(T)}`;
+
 function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const fields = readableAttrs(entity).map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a, ctx.settings.dates)}${isPresent(a) ? '' : ' | null'};`);
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
@@ -65,8 +76,9 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & ${joined} & { id: string };\ntype ${T}AsTypeKeys = rt.KeysOfEach<${entity.asType}>;`
     : `${base}export interface ${T}Entity ${attrs}`;
   const linkRows = entity.links.map((l) => {
-    const row = `${ctx.typeName(l.target)}Row<Q>`;
-    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}: ${l.has === 'many' ? `${row}[]` : `${row} | null`};`;
+    const row = linkRow(ctx.typeName(l.target));
+    const type = l.has === 'many' ? `(${row})[]` : `\n| (${row})\n| null`;
+    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}:${l.has === 'many' ? ' ' : ''}${type};`;
   });
   // Cheapest first: a query without links or `fields` (the common case, nested links included) is checked against
   // two small declared types, and its rows are the entity type itself; nothing is computed. Then links without
@@ -78,7 +90,7 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   // `keyof Row` at each use and cost one more check.
   const pickedCheck = `Q extends { $: { fields: readonly (infer F extends keyof ${T}Entity)[] } }`;
   const picked = [`? Pick<${T}Entity, F | 'id'>`, `: ${T}Entity`];
-  const linkRowsOf = `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
+  const linkRowsOf = linkRowsMapped(T);
   // Laid out as prettier prints it (nested conditional types always break).
   const row = [
     `export type ${T}Row<Q = undefined> = Q extends undefined | ${T}Plain`,
@@ -95,9 +107,9 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   return [
     entityType,
     `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${row}`,
-    `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
-    `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
-    unionAlias(`type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
+    `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}export interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
+    `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}export interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
+    unionAlias(`export type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
     // `out`: TypeScript then relates two instantiations by their argument instead of probing the variance of each
     // linked entity's row type in turn, a walk along the link graph that overflows the stack on large schemas.
     // `_Q` without links: a type parameter nothing reads fails `noUnusedParameters` in projects that compile this file.

@@ -47,9 +47,10 @@ export function importLine(keyword: 'import' | 'import type' | 'export' | 'expor
 export function indent(code: string): string {
   let depth = 0;
   let continues = false;
-  // The open conditional types, innermost last: the level of their branches (above `depth`), and whether their
+  // The open conditional types, innermost last: the level of their branches, and whether their
   // false branch has begun (when it ends, so does the conditional, and its parent's branch).
   const conditionals: { level: number; inFalse: boolean }[] = [];
+  const parens: boolean[] = [];
   const out: string[] = [];
   const lines = code.split('\n').map((raw) => raw.trim());
   for (const [i, line] of lines.entries()) {
@@ -57,21 +58,22 @@ export function indent(code: string): string {
       if (out.length && out[out.length - 1] !== '') out.push('');
       continue;
     }
-    const { opens, closes, leadingCloses } = line.startsWith('*') ? { opens: 0, closes: 0, leadingCloses: 0 } : brackets(line);
+    const { opens, closes, leadingCloses } = line.startsWith('*') ? { opens: 0, closes: 0, leadingCloses: 0 } : brackets(line, parens);
     // Continuation lines: after `X =`, union members (`| a`), and the branches of a conditional type (`? a`, `: b`),
-    // one level deeper for each conditional that a branch (or the first line) starts.
+    // one level deeper for each conditional that a branch (or another line) starts.
     const branch = /^[?:] /.test(line);
     const current = conditionals[conditionals.length - 1];
-    const branchLevel = branch ? (current?.level ?? 1) : 0;
-    const level = Math.max(0, depth - leadingCloses) + (branch ? branchLevel : continues || line.startsWith('| ') ? 1 : 0);
+    const level = branch && current ? current.level : Math.max(0, depth - leadingCloses) + (branch || continues || line.startsWith('| ') ? 1 : 0);
     // Inside a multi-line JSDoc comment, lines start one space in, under the first `*` of `/**`.
     out.push('  '.repeat(level) + (line.startsWith('*') ? ` ${line}` : line));
     if (branch && current) current.inFalse = line.startsWith(': ');
     if (line.endsWith(';')) {
       conditionals.length = 0;
     } else if (nextCodeLine(lines, i).startsWith('? ')) {
-      // A check (its true branch follows): a conditional opens, its branches one level deeper than this line.
-      conditionals.push({ level: branchLevel + 1, inFalse: false });
+      // A check (its true branch follows): a conditional opens, its branches one level deeper than this line, and
+      // one more inside a parenthesis this line opens, unless the parenthesis starts a member's type (`a: (X`).
+      const paren = opens > closes && (branch || line.startsWith('| ')) ? 1 : 0;
+      conditionals.push({ level: level + 1 + paren, inFalse: false });
     } else if (branch && current?.inFalse) {
       // A false branch that is no check ends its conditional, and each enclosing one it is the false branch of.
       while (conditionals[conditionals.length - 1]?.inFalse) conditionals.pop();
@@ -90,7 +92,8 @@ function nextCodeLine(lines: readonly string[], i: number): string {
 
 const NO_BRACKETS = { opens: 0, closes: 0, leadingCloses: 0 };
 
-function brackets(line: string): { opens: number; closes: number; leadingCloses: number } {
+/** `parens`: whether each open parenthesis (across lines, innermost last) hugs an object or array (`({`). */
+function brackets(line: string, parens: boolean[]): { opens: number; closes: number; leadingCloses: number } {
   // Most lines (`title?: string;`) have no bracket, quote or comment: nothing to scan.
   if (!/[{}()[\]'"`/]/.test(line)) return NO_BRACKETS;
   let opens = 0;
@@ -117,9 +120,12 @@ function brackets(line: string): { opens: number; closes: number; leadingCloses:
     } else if (ch === '{' || ch === '(' || ch === '[') {
       // A call whose last argument is an object or array (`f({`) hugs it: one level for both.
       if (!(ch !== '(' && line[i - 1] === '(')) opens++;
+      if (ch === '(') parens.push(line[i + 1] === '{' || line[i + 1] === '[');
       leading = false;
     } else if (ch === '}' || ch === ')' || ch === ']') {
-      if (ch === ')' && (line[i - 1] === '}' || line[i - 1] === ']')) continue;
+      // `})` closes a hug (one level); a parenthesis around a type that ends in an object (`(A & { ... })`) does not.
+      const hugs = ch === ')' && (parens.length ? parens.pop() : true);
+      if (hugs && (line[i - 1] === '}' || line[i - 1] === ']')) continue;
       closes++;
       if (leading) leadingCloses++;
     } else if (ch !== ' ') {
