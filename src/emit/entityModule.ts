@@ -2,7 +2,8 @@ import type { AttrIR, EntityIR, LinkEndIR } from '../ir/types.js';
 import { attrDoc, inputType, isPresent, resultType, whereType } from './attrTypes.js';
 import type { EmitContext } from './context.js';
 import type { ModuleParts } from './moduleParts.js';
-import { block, conditionalAlias, importLine, methodSignature, quote, unionAlias } from './layout.js';
+import { checkedParam } from './checkedParam.js';
+import { block, importLine, methodSignature, quote, unionAlias } from './layout.js';
 import { docText, jsPropertyKey, optionalInput, propertyKey, templateText } from './names.js';
 import { readableAttrs, readOnlySystemAttrs } from './systemAttrs.js';
 
@@ -28,7 +29,7 @@ function typeImports(ctx: EmitContext, entity: EntityIR, types: string): string[
   const targets = [...new Set(entity.links.map((l) => l.target))].filter((t) => t !== entity.name);
   for (const target of targets) {
     const T = ctx.typeName(target);
-    const names = ['Filter', 'Lookup', 'Subquery', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
+    const names = ['Entity', 'Filter', 'LinkLabel', 'LinkRows', 'Lookup', 'Plain', 'Subquery', 'Row'].map((s) => `${T}${s}`).filter((name) => mentions(types, name));
     if (names.length) lines.push(importLine('import type', names, quote(`./${ctx.fileName(target)}.js`)));
   }
   const used = usedUserTypes(ctx, entity);
@@ -54,6 +55,17 @@ function linkDoc(entity: EntityIR, link: LinkEndIR): string {
   return facts.join(' · ');
 }
 
+/** The rows of the links a query on entity `T` asks for. */
+const linkRowsMapped = (T: string) => `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
+
+/**
+ * The rows of a link to entity `T`: the branches of `${T}Row<Q>` a nested query takes without `fields`, written out
+ * rather than through the alias (whose instantiation, and the mappers it composes, cost ~4 instantiations a
+ * level; `fields` take the alias). Laid out as prettier prints it.
+ */
+const linkRow = (T: string) =>
+  `Q extends undefined | ${T}Plain\n? ${T}Entity\n: Q extends rt.FieldsQuery\n? ${T}Row<Q>\n: ${T}Entity & ${linkRowsMapped(T)}`;
+
 function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
   const fields = readableAttrs(entity).map((a) => `${doc(attrDoc(a))}${propertyKey(a.name)}${isPresent(a) ? '' : '?'}: ${resultType(a, ctx.settings.dates)}${isPresent(a) ? '' : ' | null'};`);
   const declared = entity.declared ? '' : ' It is not declared in the schema, only linked to.';
@@ -64,29 +76,40 @@ function rowTypes(ctx: EmitContext, entity: EntityIR, T: string): string {
     ? `interface ${T}Attrs ${attrs}\n${base}export type ${T}Entity = Omit<${T}Attrs, ${T}AsTypeKeys> & ${joined} & { id: string };\ntype ${T}AsTypeKeys = rt.KeysOfEach<${entity.asType}>;`
     : `${base}export interface ${T}Entity ${attrs}`;
   const linkRows = entity.links.map((l) => {
-    const row = `${ctx.typeName(l.target)}Row<Q>`;
-    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}: ${l.has === 'many' ? `${row}[]` : `${row} | null`};`;
+    const row = linkRow(ctx.typeName(l.target));
+    const type = l.has === 'many' ? `(${row})[]` : `\n| (${row})\n| null`;
+    return `${doc(linkDoc(entity, l))}${propertyKey(l.label)}:${l.has === 'many' ? ' ' : ''}${type};`;
   });
   // Cheapest first: a query without links or `fields` (the common case, nested links included) is checked against
   // two small declared types, and its rows are the entity type itself; nothing is computed. Then links without
-  // `fields`, the common nested case, as the last branch: there `Q` is no substitution type (which a true branch
-  // makes of it), and the link rows are mapped inline: an alias would be one more instantiation per level.
-  const picked = `rt.Picked<${T}Entity, Q>`;
-  const linkRowsOf = `{ [K in keyof Q & ${T}LinkLabel]: ${T}LinkRows<Q[K]>[K] }`;
+  // `fields`, the common nested case, after one more check, as the last branch: there `Q` is no substitution type
+  // (which a true branch makes of it), and the link rows are mapped inline: an alias would be one more
+  // instantiation per level. Each check costs an instantiation of `Q`, so `fields` with or without links is one
+  // check, split in its branch. The picked names are inferred against this entity's own keys (the query type has
+  // checked them: no `Extract`, a distributive conditional per name); a shared generic `Picked<Row, Q>` computed
+  // `keyof Row` at each use and cost one more check.
+  const pickedCheck = `Q extends { $: { fields: readonly (infer F extends keyof ${T}Entity)[] } }`;
+  const picked = [`? Pick<${T}Entity, F | 'id'>`, `: ${T}Entity`];
+  const linkRowsOf = linkRowsMapped(T);
+  // Laid out as prettier prints it (nested conditional types always break).
+  const row = [
+    `export type ${T}Row<Q = undefined> = Q extends undefined | ${T}Plain`,
+    `? ${T}Entity`,
+    ': Q extends rt.FieldsQuery',
+    `? Q extends ${T}LinkFree`,
+    `? ${pickedCheck}`,
+    ...picked,
+    `: (${pickedCheck}`,
+    picked[0],
+    `${picked[1]}) & ${linkRowsOf}`,
+    `: ${T}Entity & ${linkRowsOf};`,
+  ].join('\n');
   return [
     entityType,
-    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${conditionalAlias(
-      `export type ${T}Row<Q = undefined>`,
-      [
-        [`Q extends undefined | ${T}Plain`, `${T}Entity`],
-        [`Q extends rt.FieldsQuery & ${T}LinkFree`, picked],
-        ['Q extends rt.FieldsQuery', `${picked} & ${linkRowsOf}`],
-      ],
-      `${T}Entity & ${linkRowsOf}`,
-    )}`,
-    `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
-    `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
-    unionAlias(`type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
+    `${doc(`A \`${entity.name}\` row for query \`Q\`: picked fields, plus the links the query asks for.`)}${row}`,
+    `${doc('A query that asks for no links (the index signature keeps it from being a weak type: see rt.NoFieldsQuery).')}export interface ${T}LinkFree ${block([...entity.links.map((l) => `${propertyKey(l.label)}?: undefined;`), '[key: string]: unknown;'])}`,
+    `${doc('A query that asks for no links and no `fields`: its rows are the entity type itself.')}export interface ${T}Plain extends ${T}LinkFree, rt.NoFieldsQuery {}`,
+    unionAlias(`export type ${T}LinkLabel`, entity.links.map((l) => quote(l.label))),
     // `out`: TypeScript then relates two instantiations by their argument instead of probing the variance of each
     // linked entity's row type in turn, a walk along the link graph that overflows the stack on large schemas.
     // `_Q` without links: a type parameter nothing reads fails `noUnusedParameters` in projects that compile this file.
@@ -149,24 +172,24 @@ function linkWhereKeys(ctx: EmitContext, link: LinkEndIR): string[] {
 
 /**
  * Overloads rather than an optional generic parameter: editors then complete inside the query argument.
- * The query parameter is `rt.Checked<Q, Query>`: `Q` is inferred from it, then the argument is checked against
- * the plain, non-generic query type (see runtime/types.ts).
+ * The query parameter is `checkedParam`: `Q` is inferred from it, then the argument is checked against
+ * the plain, non-generic query type.
  */
 function apiTypes(entity: EntityIR, T: string): string {
   return `${doc(`Queries and transactions on \`${entity.name}\`.`)}export interface ${T}Api {
 ${doc(`Runs a query on \`${entity.name}\` (InstaQL: \`$\` options and nested links).`)}query(query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row[]>;
-${methodSignature(1, `query<const Q extends ${T}Query>`, [`query: rt.Checked<Q, ${T}Query>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q>[]>`)}
+${methodSignature(1, `query<const Q extends ${T}Query>`, [`query: ${checkedParam('Q', `${T}Query`)}`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q>[]>`)}
 ${doc(`The \`${entity.name}\` with this id, or null.`)}get(id: string, query?: undefined, opts?: rt.QueryOptions): Promise<${T}Row | null>;
-${methodSignature(1, `get<const Q extends ${T}Subquery>`, ['id: string', `query: rt.Checked<Q, ${T}Subquery>`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q> | null>`)}
+${methodSignature(1, `get<const Q extends ${T}Subquery>`, ['id: string', `query: ${checkedParam('Q', `${T}Subquery`)}`, 'opts?: rt.QueryOptions'], `Promise<${T}Row<Q> | null>`)}
 ${doc(`A live query on \`${entity.name}\`: every new result, by callback and/or \`for await\`; \`close()\` ends it.`)}subscribe(
 query?: undefined,
 onResult?: (payload: rt.SubscriptionPayload<${T}Row[], rt.PageInfo>) => void,
 opts?: rt.QueryOptions,
 ): rt.Subscription<${T}Row[], rt.PageInfo>;
-${methodSignature(1, `subscribe<const Q extends ${T}Query>`, [`query: rt.Checked<Q, ${T}Query>`, `onResult?: (payload: rt.SubscriptionPayload<${T}Row<Q>[], rt.PageInfo>) => void`, 'opts?: rt.QueryOptions'], `rt.Subscription<${T}Row<Q>[], rt.PageInfo>`)}
+${methodSignature(1, `subscribe<const Q extends ${T}Query>`, [`query: ${checkedParam('Q', `${T}Query`)}`, `onResult?: (payload: rt.SubscriptionPayload<${T}Row<Q>[], rt.PageInfo>) => void`, 'opts?: rt.QueryOptions'], `rt.Subscription<${T}Row<Q>[], rt.PageInfo>`)}
 ${doc(`How many \`${entity.name}\` match \`where\` (Instant's \`aggregate: 'count'\`; admin only).`)}count(options?: { where?: ${T}Where }, opts?: rt.RequestOptions): Promise<number>;
-${doc(`One page of \`${entity.name}\`, with the cursors of the next and previous pages.`)}${methodSignature(1, `paginate<const O extends ${T}PageOptions>`, [`options: rt.Checked<O, ${T}PageOptions>`, 'opts?: rt.QueryOptions'], `Promise<rt.Page<${T}Entity, O>>`)}
-${doc('Every page in turn (`for await`), each read when asked for.')}${methodSignature(1, `pages<const O extends ${T}PageOptions>`, [`options: rt.Checked<O, ${T}PageOptions>`, 'opts?: rt.QueryOptions'], `AsyncIterableIterator<rt.Page<${T}Entity, O>>`)}
+${doc(`One page of \`${entity.name}\`, with the cursors of the next and previous pages.`)}${methodSignature(1, `paginate<const O extends ${T}PageOptions>`, [`options: ${checkedParam('O', `${T}PageOptions`)}`, 'opts?: rt.QueryOptions'], `Promise<rt.Page<${T}Entity, O>>`)}
+${doc('Every page in turn (`for await`), each read when asked for.')}${methodSignature(1, `pages<const O extends ${T}PageOptions>`, [`options: ${checkedParam('O', `${T}PageOptions`)}`, 'opts?: rt.QueryOptions'], `AsyncIterableIterator<rt.Page<${T}Entity, O>>`)}
 ${doc(`Starts a transaction chain on one \`${entity.name}\`, by id or by a unique attribute: pass it to \`db.transact\`.`)}tx(id: string | ${T}Lookup): ${T}Chain;
 }
 `;

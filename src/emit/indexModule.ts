@@ -4,6 +4,7 @@ import { arrayLiteral, block, importLine, quote } from './layout.js';
 import { docText, jsPropertyKey, optionalInput, propertyKey } from './names.js';
 import { authRoomTypes, authRoomTypeTexts } from './authRoomTypes.js';
 import { mentions } from './entityModule.js';
+import { checkedParam } from './checkedParam.js';
 
 const RUNTIME_IMPORT = `import * as rt from './runtime/index.js';`;
 
@@ -66,14 +67,14 @@ export interface InstantClient {
 ${topLevel.map((e) => `${apiDoc(e.name)}${propertyKey(e.name)}: ${T(e.name)}Api;\n`).join('')}/** Every entity, including those whose names collide with the client's own members (${CLIENT_MEMBERS.map((m) => `\`${m}\``).join(', ')}). */
 entities: Entities;
 /** Queries several entities in one request. */
-query<const Q extends Query>(query: rt.Checked<Q, Query>, opts?: rt.QueryOptions): Promise<QueryResult<Q>>;
+query<const Q extends Query>(query: ${checkedParam('Q', 'Query')}, opts?: rt.QueryOptions): Promise<QueryResult<Q>>;
 /** Runs transaction chains (\`db.goals.tx(id).update(...)\`) atomically, in one request. */
 transact(chunks: rt.Chunk | readonly rt.Chunk[], opts?: rt.RequestOptions): Promise<rt.TransactResult>;
 /** The same client, acting as a user (\`{ email }\` or \`{ token }\`) or a guest, with their permissions. */
 asUser(who: rt.Impersonation): InstantClient;
 /** On an \`asUser\` client: the query's result for that user, and every permission check it ran (admin token needed). */
 debugQuery<const Q extends Query>(
-query: rt.Checked<Q, Query>,
+query: ${checkedParam('Q', 'Query')},
 opts?: rt.DebugQueryOptions,
 ): Promise<rt.DebugQueryResult<QueryResult<Q>>>;
 /** On an \`asUser\` client: every permission check of the transaction, written only with \`dangerouslyCommit\` when all pass. */
@@ -83,7 +84,7 @@ opts?: rt.DebugTransactOptions,
 ): Promise<rt.DebugTransactResult>;
 /** A live query over several entities: every new result, by callback and/or \`for await\`; \`close()\` ends it. */
 subscribeQuery<const Q extends Query>(
-query: rt.Checked<Q, Query>,
+query: ${checkedParam('Q', 'Query')},
 onResult?: (payload: rt.SubscriptionPayload<QueryResult<Q>, QueryPageInfo<Q>>) => void,
 opts?: rt.QueryOptions,
 ): rt.Subscription<QueryResult<Q>, QueryPageInfo<Q>>;

@@ -34,17 +34,6 @@ export function unionAlias(head: string, members: readonly string[]): string {
   return `${head} =\n${members.map((m) => `| ${m}`).join('\n')};`;
 }
 
-/**
- * `head = c1 ? r1 : c2 ? r2 : otherwise;` on one line when it fits, else as prettier prints it: broken before each
- * `?` and `:`, each further condition indented one more level.
- */
-export function conditionalAlias(head: string, cases: readonly [check: string, result: string][], otherwise: string): string {
-  const oneLine = `${head} = ${cases.map(([check, result]) => `${check} ? ${result} : `).join('')}${otherwise};`;
-  if (oneLine.length <= PRINT_WIDTH) return oneLine;
-  const [first, ...rest] = cases;
-  return `${head} = ${first[0]}\n? ${first[1]}\n${rest.map(([check, result]) => `: ${check}\n? ${result}\n`).join('')}: ${otherwise};`;
-}
-
 /** `import type { a, b } from 'x';` (or `export type ...`), broken one name per line when too long. */
 export function importLine(keyword: 'import' | 'import type' | 'export' | 'export type', names: readonly string[], from: string): string {
   const oneLine = `${keyword} { ${names.join(', ')} } from ${from};`;
@@ -58,22 +47,37 @@ export function importLine(keyword: 'import' | 'import type' | 'export' | 'expor
 export function indent(code: string): string {
   let depth = 0;
   let continues = false;
-  let branchLevel = 1;
+  // The open conditional types, innermost last: the level of their branches, and whether their
+  // false branch has begun (when it ends, so does the conditional, and its parent's branch).
+  const conditionals: { level: number; inFalse: boolean }[] = [];
+  const parens: boolean[] = [];
   const out: string[] = [];
-  for (const raw of code.split('\n')) {
-    const line = raw.trim();
+  const lines = code.split('\n').map((raw) => raw.trim());
+  for (const [i, line] of lines.entries()) {
     if (line === '') {
       if (out.length && out[out.length - 1] !== '') out.push('');
       continue;
     }
-    const { opens, closes, leadingCloses } = line.startsWith('*') ? { opens: 0, closes: 0, leadingCloses: 0 } : brackets(line);
+    const { opens, closes, leadingCloses } = line.startsWith('*') ? { opens: 0, closes: 0, leadingCloses: 0 } : brackets(line, parens);
     // Continuation lines: after `X =`, union members (`| a`), and the branches of a conditional type (`? a`, `: b`),
-    // one level deeper after each `: X extends Y` that starts a further condition.
+    // one level deeper for each conditional that a branch (or another line) starts.
     const branch = /^[?:] /.test(line);
-    const level = Math.max(0, depth - leadingCloses) + (branch ? branchLevel : continues || line.startsWith('| ') ? 1 : 0);
-    branchLevel = line.endsWith(';') ? 1 : branch && line.startsWith(': ') ? branchLevel + 1 : branchLevel;
+    const current = conditionals[conditionals.length - 1];
+    const level = branch && current ? current.level : Math.max(0, depth - leadingCloses) + (branch || continues || line.startsWith('| ') ? 1 : 0);
     // Inside a multi-line JSDoc comment, lines start one space in, under the first `*` of `/**`.
     out.push('  '.repeat(level) + (line.startsWith('*') ? ` ${line}` : line));
+    if (branch && current) current.inFalse = line.startsWith(': ');
+    if (line.endsWith(';')) {
+      conditionals.length = 0;
+    } else if (nextCodeLine(lines, i).startsWith('? ')) {
+      // A check (its true branch follows): a conditional opens, its branches one level deeper than this line, and
+      // one more inside a parenthesis this line opens, unless the parenthesis starts a member's type (`a: (X`).
+      const paren = opens > closes && (branch || line.startsWith('| ')) ? 1 : 0;
+      conditionals.push({ level: level + 1 + paren, inFalse: false });
+    } else if (branch && current?.inFalse) {
+      // A false branch that is no check ends its conditional, and each enclosing one it is the false branch of.
+      while (conditionals[conditionals.length - 1]?.inFalse) conditionals.pop();
+    }
     depth = Math.max(0, depth + opens - closes);
     continues = line.endsWith(' =');
   }
@@ -81,9 +85,15 @@ export function indent(code: string): string {
   return `${out.join('\n')}\n`;
 }
 
+function nextCodeLine(lines: readonly string[], i: number): string {
+  for (let j = i + 1; j < lines.length; j++) if (lines[j] !== '') return lines[j];
+  return '';
+}
+
 const NO_BRACKETS = { opens: 0, closes: 0, leadingCloses: 0 };
 
-function brackets(line: string): { opens: number; closes: number; leadingCloses: number } {
+/** `parens`: whether each open parenthesis (across lines, innermost last) hugs an object or array (`({`). */
+function brackets(line: string, parens: boolean[]): { opens: number; closes: number; leadingCloses: number } {
   // Most lines (`title?: string;`) have no bracket, quote or comment: nothing to scan.
   if (!/[{}()[\]'"`/]/.test(line)) return NO_BRACKETS;
   let opens = 0;
@@ -110,9 +120,12 @@ function brackets(line: string): { opens: number; closes: number; leadingCloses:
     } else if (ch === '{' || ch === '(' || ch === '[') {
       // A call whose last argument is an object or array (`f({`) hugs it: one level for both.
       if (!(ch !== '(' && line[i - 1] === '(')) opens++;
+      if (ch === '(') parens.push(line[i + 1] === '{' || line[i + 1] === '[');
       leading = false;
     } else if (ch === '}' || ch === ')' || ch === ']') {
-      if (ch === ')' && (line[i - 1] === '}' || line[i - 1] === ']')) continue;
+      // `})` closes a hug (one level); a parenthesis around a type that ends in an object (`(A & { ... })`) does not.
+      const hugs = ch === ')' && (parens.length ? parens.pop() : true);
+      if (hugs && (line[i - 1] === '}' || line[i - 1] === ']')) continue;
       closes++;
       if (leading) leadingCloses++;
     } else if (ch !== ' ') {

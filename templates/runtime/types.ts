@@ -63,25 +63,6 @@ export interface FieldsQuery {
   $: { fields: readonly unknown[] };
 }
 
-/**
- * Narrows a row to the attributes picked by `$.fields` (checked first without inference: most queries pick none).
- * `infer F extends keyof Row`: the query type has already checked the names, so no `Extract` (a distributive
- * conditional per picked name, counted at every call site).
- */
-export type Picked<Row extends { id: string }, Q> = Q extends NoFieldsQuery
-  ? Row
-  : Q extends { $: { fields: readonly (infer F extends keyof Row)[] } }
-    ? Pick<Row, F | 'id'>
-    : Row;
-
-/**
- * The type of a query argument: `Q` is inferred from the literal (a conditional target infers to both branches),
- * and once `Q` is known this is `Query` itself, a plain type. The literal is then checked against it as against any
- * declared type: unknown keys at any depth are excess properties, reported where they are written, and nothing
- * is computed from the schema beyond the keys the query uses.
- */
-export type Checked<Q, Query> = [Q] extends [never] ? Q : Query;
-
 /** What `merge` accepts: nested objects may be partial, and a nested `null` removes a key. Arrays are replaced whole. */
 export type MergeValue<T> = T extends Date | readonly unknown[]
   ? T

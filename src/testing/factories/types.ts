@@ -13,7 +13,7 @@ export type ManyWith<Input> = number | readonly Input[];
 /** The labels given in `with`, as a query: the row `create` returns includes those links. */
 export type WithQuery<W> = { -readonly [K in keyof W]: {} };
 
-/** As the generated runtime's `rt.Checked`: `W` is inferred from the literal, which is then checked against `With` (unknown labels are errors). */
+/** As the generated clients' query parameters (src/emit/checkedParam.ts): `W` is inferred from the literal, which is then checked against `With` (unknown labels are errors). */
 export type CheckedWith<W, With> = [W] extends [never] ? W : With;
 
 /** The options of `create` and `createMany`: `with` (checked against the entity's labels) and `link`. */
