@@ -5,12 +5,11 @@
 
 import { nullCharsError, textParameterError } from '../transact/nullChars.js';
 import { replaceLoneSurrogates } from '../transact/loneSurrogates.js';
+import type { Scalar } from '../storage/sortValue.js';
 import type { WhereOp } from './forms.js';
 
-type Scalar = string | number | boolean | null;
-
 /** One literal of a where operator, checked and as stored. */
-export function comparedLiteral<T extends Scalar>(op: WhereOp['op'], value: T): T {
+export function comparedLiteral<T extends Scalar | null>(op: WhereOp['op'], value: T): T {
   if (typeof value !== 'string') return value;
   if (value.includes('\u0000')) throw op === '$like' || op === '$ilike' ? textParameterError() : nullCharsError();
   return replaceLoneSurrogates(value) as T;

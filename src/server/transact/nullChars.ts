@@ -15,7 +15,7 @@ import { isObject, type Json } from '../json.js';
 import type { Attr } from '../storage/attrs.js';
 import { LookupRef, type TxStep } from './txSteps.js';
 
-export function hasNullChar(value: Json): boolean {
+function hasNullChar(value: Json): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(hasNullChar);
   if (isObject(value)) return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNullChar(v));
